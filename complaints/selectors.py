@@ -1,0 +1,99 @@
+"""Reads. Store scoping lives here: every list, page, export, report and admin starts from
+`complaints_visible_to` (or `stores_visible_to`)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import OPEN_STATUSES, Complaint, ComplaintEvent, Status, Store, StoreMembership
+
+
+def sees_all_stores(user) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and user.has_perm("complaints.view_all_stores")
+    )
+
+
+def stores_visible_to(user) -> QuerySet[Store]:
+    if not user.is_authenticated or not user.is_active:
+        return Store.objects.none()
+    if sees_all_stores(user):
+        return Store.objects.all()
+    return Store.objects.filter(pk__in=StoreMembership.objects.filter(user=user).values("store"))
+
+
+def complaints_visible_to(user) -> QuerySet[Complaint]:
+    """Every complaint the user may see: their stores' (head office: all)."""
+    if (
+        not user.is_authenticated
+        or not user.is_active
+        or not user.has_perm("complaints.view_complaint")
+    ):
+        return Complaint.objects.none()
+    if sees_all_stores(user):
+        return Complaint.objects.all()
+    return Complaint.objects.filter(
+        store__in=StoreMembership.objects.filter(user=user).values("store")
+    )
+
+
+def complaint_list(*, user) -> QuerySet[Complaint]:
+    """The list page's rows, with what each row shows joined in."""
+    return complaints_visible_to(user).select_related(
+        "store", "customer", "category", "category__parent", "owner"
+    )
+
+
+def complaint_detail(*, user, reference: str) -> Complaint:
+    """One complaint the user may see, or Complaint.DoesNotExist (the view answers 404)."""
+    return (
+        complaints_visible_to(user)
+        .select_related("store", "customer", "category", "category__parent", "owner", "created_by")
+        .get(reference=reference)
+    )
+
+
+def complaint_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    return complaint.events.select_related("actor").order_by("created_at", "id")
+
+
+def my_open_complaints(*, user) -> QuerySet[Complaint]:
+    """Complaints I own that are still open, due soonest first."""
+    return (
+        complaint_list(user=user)
+        .filter(owner=user, status__in=OPEN_STATUSES)
+        .order_by("resolve_due_at", "id")
+    )
+
+
+def staff_of_store(*, store: Store, permission: str | None = None):
+    """Active staff of a store (optionally those holding a permission), for assignment choices."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(store_memberships__store=store) | Q(groups__permissions__codename="view_all_stores")
+        )
+    )
+    if permission:
+        app_label, codename = permission.split(".", 1)
+        perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        users = users.filter(Q(groups__permissions__in=perm) | Q(user_permissions__in=perm))
+    return users.distinct().order_by("username")
+
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Status",
+    "complaint_detail",
+    "complaint_list",
+    "complaint_timeline",
+    "complaints_visible_to",
+    "my_open_complaints",
+    "sees_all_stores",
+    "staff_of_store",
+    "stores_visible_to",
+]

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from .health import healthz
+
+admin.site.site_header = "OneStop"
+admin.site.site_title = "OneStop"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("customers/", include("customers.urls")),
+    path("resolutions/", include("resolutions.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("followup.urls")),
+    path("", include("complaints.urls")),
+]
