@@ -26,7 +26,8 @@ DROP FUNCTION IF EXISTS complaints_event_append_only();
 
 def install_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY_SQL)
+        # params=None: the PL/pgSQL "%" placeholder must not be read as a query parameter.
+        schema_editor.execute(APPEND_ONLY_SQL, params=None)
 
 
 def remove_trigger(apps, schema_editor):
