@@ -7,4 +7,4 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import middleware, signals  # noqa: F401  (signal receivers)
