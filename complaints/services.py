@@ -138,12 +138,17 @@ def transition_run(
     before: Callable[[Complaint], None] | None = None,
     after: Callable[[Complaint], None] | None = None,
     data: dict | None = None,
+    system: bool = False,
 ) -> Complaint:
     """Run one lifecycle transition for a user: lock, check state and permission, apply, log.
 
     `before` runs on the locked complaint before the transition (to validate or prepare),
-    `after` once it is applied and saved, both inside the same transaction.
+    `after` once it is applied and saved, both inside the same transaction. `system=True`
+    (only with actor=None) is the follow-up machinery acting on its own, e.g. closing a
+    complaint nobody answered about: no user's permission applies, the event has no actor.
     """
+    if system and actor is not None:
+        raise ValueError("A system transition has no actor.")
     with transaction.atomic():
         complaint = _lock(complaint_id=complaint_id, actor=actor)
         _check_version(complaint, expected_version)
@@ -158,7 +163,7 @@ def transition_run(
                     "action": label,
                 }
             )
-        if not has_transition_perm(method, actor):
+        if not system and (actor is None or not has_transition_perm(method, actor)):
             raise TransitionRefused(
                 _("You may not %(action)s on complaint %(reference)s.")
                 % {"action": label, "reference": complaint.reference}
@@ -328,15 +333,22 @@ def complaint_investigate(
 
 
 def complaint_close(
-    *, complaint_id: int, actor, note: str = "", expected_version: int | None = None
+    *,
+    complaint_id: int,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+    system: bool = False,
 ) -> Complaint:
-    """Close a resolved complaint after follow-up (or automatically when nobody answered)."""
+    """Close a resolved complaint after follow-up (or automatically when nobody answered:
+    then `actor=None, system=True`)."""
     return transition_run(
         complaint_id=complaint_id,
         actor=actor,
         name="close",
         text=note,
         expected_version=expected_version,
+        system=system,
     )
 
 
