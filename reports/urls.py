@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("weekly/", views.WeeklyReportView.as_view(), name="weekly"),
+    path("weekly.csv", views.WeeklyReportCsvView.as_view(), name="weekly_csv"),
+]

@@ -1,0 +1,177 @@
+"""Database expressions the weekly report aggregates with, on PostgreSQL and SQLite alike.
+
+- `week_index`: which of the report's weeks a timestamp falls in, per store time zone, as an
+  explicit `CASE` over exact UTC ranges (so daylight saving and 23:30-on-Sunday are right
+  and the same SQL works on both databases).
+- `HoursBetween`: elapsed hours between two timestamps.
+- `percentiles`: percentile_cont per group. PostgreSQL has the ordered-set aggregate; SQLite
+  has none, so there the database numbers the rows of each group with window functions and
+  returns only the one or two rows either side of each percentile's position (a bounded
+  result whatever the data size), and Python interpolates exactly as percentile_cont does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+
+from .weeks import IsoWeek
+
+TzGroups = Sequence[tuple[ZoneInfo, Sequence[int]]]
+
+
+def week_index(
+    field: str, *, tz_groups: TzGroups, weeks: Sequence[IsoWeek], store_field: str = "store_id"
+) -> Case:
+    """0 … len(weeks)-1 for the week (in the row's store time zone) `field` falls in, else
+    NULL. `tz_groups` pairs each time zone with the ids of the selected stores in it."""
+    whens = []
+    single_zone = len(tz_groups) == 1
+    for tz, store_ids in tz_groups:
+        for index, week in enumerate(weeks):
+            condition = Q(**{f"{field}__gte": week.start_in(tz), f"{field}__lt": week.end_in(tz)})
+            if not single_zone:
+                condition &= Q(**{f"{store_field}__in": list(store_ids)})
+            whens.append(When(condition, then=Value(index)))
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
+def in_local_range(
+    field: str,
+    *,
+    tz_groups: TzGroups,
+    starts: dict[ZoneInfo, datetime],
+    ends: dict[ZoneInfo, datetime],
+    store_field: str = "store_id",
+) -> Q:
+    """`field` in [start, end) where start/end are each zone's own local instants."""
+    single_zone = len(tz_groups) == 1
+    condition = Q()
+    for tz, store_ids in tz_groups:
+        part = Q(**{f"{field}__gte": starts[tz], f"{field}__lt": ends[tz]})
+        if not single_zone:
+            part &= Q(**{f"{store_field}__in": list(store_ids)})
+        condition |= part
+    return condition
+
+
+def overall_range(field: str, *, tz_groups: TzGroups, weeks: Sequence[IsoWeek]) -> Q:
+    """A plain range covering every zone's weeks, so the database can use its indexes."""
+    start = min(weeks[0].start_in(tz) for tz, _ in tz_groups)
+    end = max(weeks[-1].end_in(tz) for tz, _ in tz_groups)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+class HoursBetween(Func):
+    """Hours from `start` to `end` as a float."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def __init__(self, start, end, **extra):
+        super().__init__(start, end, **extra)
+
+    def _parts(self, compiler, connection):
+        start_sql, start_params = compiler.compile(self.source_expressions[0])
+        end_sql, end_params = compiler.compile(self.source_expressions[1])
+        return start_sql, end_sql, (*end_params, *start_params)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        start_sql, end_sql, params = self._parts(compiler, connection)
+        return f"(EXTRACT(EPOCH FROM ({end_sql} - {start_sql})) / 3600.0)", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        start_sql, end_sql, params = self._parts(compiler, connection)
+        return f"((julianday({end_sql}) - julianday({start_sql})) * 24.0)", params
+
+    def as_sql(self, compiler, connection, **extra):  # other databases: not supported
+        raise NotImplementedError(f"HoursBetween is not implemented for {connection.vendor}")
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ordered-set aggregate `percentile_cont(f) WITHIN GROUP (ORDER BY x)`."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    allow_distinct = False
+
+    def __init__(self, expression, fraction: float, **extra):
+        if not 0 <= fraction <= 1:
+            raise ValueError("fraction must be between 0 and 1")
+        super().__init__(expression, fraction=repr(float(fraction)), **extra)
+
+
+def percentiles(
+    queryset: QuerySet,
+    *,
+    group_by: Sequence[str],
+    value,
+    fractions: Iterable[float],
+) -> dict[tuple, dict[float, float]]:
+    """{group key tuple: {fraction: percentile_cont value}} for every non-empty group."""
+    fractions = list(fractions)
+    queryset = queryset.order_by()
+    if connection.vendor == "postgresql":
+        names = {fraction: f"p_{index}" for index, fraction in enumerate(fractions)}
+        rows = queryset.values(*group_by).annotate(
+            **{name: PercentileCont(value, fraction) for fraction, name in names.items()}
+        )
+        return {
+            tuple(row[field] for field in group_by): {f: row[n] for f, n in names.items()}
+            for row in rows
+        }
+    return _percentiles_by_window(queryset, group_by=group_by, value=value, fractions=fractions)
+
+
+def _percentiles_by_window(queryset, *, group_by, value, fractions):
+    partition = [F(field) for field in group_by]
+    rows = queryset.annotate(
+        _value=value,
+        _rn=Window(RowNumber(), partition_by=partition, order_by=F("_value").asc()),
+        _n=Window(Count("*"), partition_by=partition),
+    )
+    # percentile_cont(f) interpolates between rows floor(f·(n-1))+1 and ceil(f·(n-1))+1,
+    # which lie within f·(n-1) < rn < f·(n-1)+2; half a row of slack either side keeps
+    # float rounding from losing one. At most three rows per group and fraction come back.
+    near = Q()
+    for fraction in fractions:
+        position = Value(fraction) * (F("_n") - Value(1))
+        near |= Q(_rn__gt=position - Value(0.5), _rn__lt=position + Value(2.5))
+    by_group: dict[tuple, dict[int, float]] = defaultdict(dict)
+    sizes: dict[tuple, int] = {}
+    for row in rows.filter(near).values(*group_by, "_value", "_rn", "_n"):
+        key = tuple(row[field] for field in group_by)
+        by_group[key][row["_rn"]] = row["_value"]
+        sizes[key] = row["_n"]
+    result: dict[tuple, dict[float, float]] = {}
+    for key, values in by_group.items():
+        n = sizes[key]
+        result[key] = {}
+        for fraction in fractions:
+            position = fraction * (n - 1)
+            low, high = math.floor(position), math.ceil(position)
+            low_value, high_value = values[low + 1], values[high + 1]
+            result[key][fraction] = low_value + (high_value - low_value) * (position - low)
+    return result

@@ -1,0 +1,741 @@
+"""The weekly trend report: every figure is aggregated in the database, in a fixed number of
+queries whatever the amount of data (SPEC.md "Weekly trends").
+
+What each figure counts (the drill-down links in `reports.links` select exactly these):
+
+- received: complaints received in the week (store-local Monday 00:00 to Monday 00:00);
+  of those, acknowledged within the limit (`acknowledged_at <= ack_due_at`), one-stop
+  (resolved on the spot) and reopened since (`reopen_count > 0`).
+- resolved: complaints whose `resolved_at` falls in the week; of those, resolved within the
+  limit (`resolved_at <= resolve_due_at`, which already includes time paused waiting for the
+  customer); hours to resolve (median, 90th percentile) are wall-clock hours from receipt.
+- backlog / overdue: complaints open at the end of the week (received before it, not yet
+  resolved or closed then); overdue among them: the resolution or acknowledgement due time
+  had passed and the clock was not paused waiting for the customer. A reopened complaint
+  counts as open since its receipt (reopening clears `resolved_at`).
+- compensation granted: the current resolutions of the complaints resolved in the week, by
+  type (count) and currency (amount).
+- commitments: promises due in the week (and already due now); kept = kept by the due time.
+- satisfaction: survey invitations sent in the week; answered, mean score, dissatisfied
+  (score 1–2 or "not solved").
+- categories, channels: complaints received in the week and the week before; departments:
+  the same over all 13 weeks (the warning record).
+- repeat complainants: customers who complained in the week and twice or more in the 90 days
+  ending with it; clusters: three or more complaints on one batch or SKU in the 30 days
+  ending with the week.
+
+Store scoping: the stores come from `report_stores`, which only ever returns stores from
+`stores_visible_to(user)`; complaint queries start from `complaints_visible_to(user)`, and
+queries on related rows (resolutions, commitments, surveys) are limited to those stores.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
+
+from complaints.models import OPEN_STATUSES, Channel, Department, Status, Store
+from complaints.selectors import complaints_visible_to, stores_visible_to
+from customers.models import mask_phone
+from resolutions.models import Commitment, Resolution, ResolutionType
+
+from . import measures
+from .aggregates import (
+    HoursBetween,
+    TzGroups,
+    in_local_range,
+    overall_range,
+    percentiles,
+    week_index,
+)
+from .weeks import IsoWeek, local_midnight, weeks_ending
+
+TREND_WEEKS = 13
+REPEAT_WINDOW_DAYS = 90
+REPEAT_MIN_COMPLAINTS = 2
+CLUSTER_WINDOW_DAYS = 30
+CLUSTER_MIN_COMPLAINTS = 3
+TABLE_ROWS = 15
+PERCENTILES = (0.5, 0.9)
+
+
+# ---- what the page shows ----------------------------------------------------------------------
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return None if not whole else 100.0 * part / whole
+
+
+@dataclass
+class Figures:
+    """The measures of one week, for one store or for all the selected stores together."""
+
+    received: int = 0
+    acknowledged_on_time: int = 0
+    one_stop: int = 0
+    reopened: int = 0
+    resolved: int = 0
+    resolved_on_time: int = 0
+    median_hours: float | None = None
+    p90_hours: float | None = None
+    backlog: int = 0
+    overdue: int = 0
+    granted_by_type: dict[str, int] = field(default_factory=dict)
+    granted_amount: dict[str, Decimal] = field(default_factory=dict)
+    commitments_due: int = 0
+    commitments_kept: int = 0
+    commitments_due_complaints: int = 0
+    commitments_broken_complaints: int = 0
+    surveys_sent: int = 0
+    surveys_answered: int = 0
+    satisfaction_total: int = 0
+    satisfaction_scored: int = 0
+    dissatisfied: int = 0
+
+    ADDITIVE = (
+        "received",
+        "acknowledged_on_time",
+        "one_stop",
+        "reopened",
+        "resolved",
+        "resolved_on_time",
+        "backlog",
+        "overdue",
+        "commitments_due",
+        "commitments_kept",
+        "commitments_due_complaints",
+        "commitments_broken_complaints",
+        "surveys_sent",
+        "surveys_answered",
+        "satisfaction_total",
+        "satisfaction_scored",
+        "dissatisfied",
+    )
+
+    def add(self, other: Figures) -> None:
+        """Add another store's counts (percentiles are not additive: computed separately)."""
+        for name in self.ADDITIVE:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, value in other.granted_by_type.items():
+            self.granted_by_type[key] = self.granted_by_type.get(key, 0) + value
+        for key, value in other.granted_amount.items():
+            self.granted_amount[key] = self.granted_amount.get(key, Decimal(0)) + value
+
+    @property
+    def acknowledged_on_time_rate(self) -> float | None:
+        return _rate(self.acknowledged_on_time, self.received)
+
+    @property
+    def resolved_on_time_rate(self) -> float | None:
+        return _rate(self.resolved_on_time, self.resolved)
+
+    @property
+    def one_stop_rate(self) -> float | None:
+        return _rate(self.one_stop, self.received)
+
+    @property
+    def reopen_rate(self) -> float | None:
+        return _rate(self.reopened, self.received)
+
+    @property
+    def commitments_kept_rate(self) -> float | None:
+        return _rate(self.commitments_kept, self.commitments_due)
+
+    @property
+    def granted(self) -> int:
+        return sum(self.granted_by_type.values())
+
+    @property
+    def response_rate(self) -> float | None:
+        return _rate(self.surveys_answered, self.surveys_sent)
+
+    @property
+    def satisfaction_mean(self) -> float | None:
+        if not self.satisfaction_scored:
+            return None
+        return self.satisfaction_total / self.satisfaction_scored
+
+    @property
+    def dissatisfied_rate(self) -> float | None:
+        return _rate(self.dissatisfied, self.surveys_answered)
+
+
+@dataclass
+class DimensionRow:
+    """One category, channel or department: this week's count against last week's."""
+
+    key: str
+    label: str
+    count: int
+    previous: int
+    total: int = 0  # over all the report's weeks (the department warning record)
+    share: float | None = None
+    cumulative_share: float | None = None
+    weekly: list[int] = field(default_factory=list)
+
+    @property
+    def change(self) -> int:
+        return self.count - self.previous
+
+
+@dataclass
+class RepeatComplainant:
+    customer_id: int
+    name: str
+    masked_phone: str
+    complaints: int
+
+
+@dataclass
+class Cluster:
+    kind: str  # "product_batch" or "product_sku"
+    value: str
+    product: str
+    complaints: int
+    this_week: int
+    stores: int
+    last_received_at: datetime
+
+
+@dataclass
+class WeeklyReport:
+    week: IsoWeek
+    weeks: list[IsoWeek]
+    stores: list[Store]
+    trend: list[Figures]
+    by_store: list[tuple[Store, Figures]]
+    categories: list[DimensionRow]
+    channels: list[DimensionRow]
+    departments: list[DimensionRow]
+    repeat_complainants: list[RepeatComplainant]
+    repeat_complainant_count: int
+    clusters: list[Cluster]
+    approvals_pending: int
+    satisfaction_available: bool
+    repeat_window: tuple
+    cluster_window: tuple
+
+    @property
+    def current(self) -> Figures:
+        return self.trend[-1]
+
+    @property
+    def previous(self) -> Figures:
+        return self.trend[-2]
+
+    @property
+    def store_ids(self) -> list[int]:
+        return [store.pk for store in self.stores]
+
+    @property
+    def resolution_types(self) -> list[str]:
+        """The resolution types granted in any of the weeks, in the model's order."""
+        seen = {key for figures in self.trend for key in figures.granted_by_type}
+        return [value for value in ResolutionType.values if value in seen]
+
+
+# ---- scoping ----------------------------------------------------------------------------------
+
+
+def report_stores(*, user, store_ids: Iterable[str] = ()) -> list[Store]:
+    """The stores a report covers: the requested ones (each must be one of the user's own,
+    else Store.DoesNotExist → 404), or all the user's stores when none is requested."""
+    visible = stores_visible_to(user)
+    if not user.has_perm("complaints.view_complaint"):
+        visible = visible.none()
+    wanted: set[int] = set()
+    for raw in store_ids:
+        try:
+            wanted.add(int(raw))
+        except (TypeError, ValueError):
+            raise Store.DoesNotExist(raw) from None
+    if not wanted:
+        return list(visible.order_by("code"))
+    stores = list(visible.filter(pk__in=wanted).order_by("code"))
+    if len(stores) != len(wanted):
+        raise Store.DoesNotExist(sorted(wanted - {store.pk for store in stores}))
+    return stores
+
+
+def tz_groups_of(stores: Sequence[Store]) -> list[tuple[ZoneInfo, list[int]]]:
+    """The selected stores grouped by time zone (weeks start at each zone's own midnight)."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for store in stores:
+        groups[store.time_zone].append(store.pk)
+    return [(ZoneInfo(name), ids) for name, ids in sorted(groups.items())]
+
+
+def default_week(*, today=None) -> IsoWeek:
+    """The last complete week: Monday's manager looks back at the week that just ended."""
+    today = today or timezone.localdate()
+    return IsoWeek.containing(today - timedelta(days=7))
+
+
+# ---- the report -------------------------------------------------------------------------------
+
+
+def weekly_report(
+    *, user, stores: Sequence[Store], week: IsoWeek, store_table: bool = False, now=None
+) -> WeeklyReport:
+    """All the figures of the weekly page for these stores (already scoped by
+    `report_stores`): the chosen week and the 12 before it; per store too if asked."""
+    now = now or timezone.now()
+    weeks = weeks_ending(week, TREND_WEEKS)
+    tz_groups = tz_groups_of(stores)
+    store_ids = [store.pk for store in stores]
+    complaints = complaints_visible_to(user).filter(store_id__in=store_ids).order_by()
+
+    per_store: dict[int, list[Figures]] = {pk: [Figures() for _ in weeks] for pk in store_ids}
+    context = _Context(
+        user=user,
+        complaints=complaints,
+        store_ids=store_ids,
+        weeks=weeks,
+        tz_groups=tz_groups,
+        now=now,
+    )
+    _received_cohort(context, per_store)
+    _resolved_cohort(context, per_store)
+    approvals_pending = _backlog(context, per_store)
+    _compensation(context, per_store)
+    _commitments(context, per_store)
+    satisfaction_available = _satisfaction(context, per_store)
+
+    trend = [Figures() for _ in weeks]
+    for figures in per_store.values():
+        for index, week_figures in enumerate(figures):
+            trend[index].add(week_figures)
+    _hours_to_resolve(context, trend, per_store, store_table=store_table)
+
+    repeat_rows, repeat_count = _repeat_complainants(context)
+    store_by_id = {store.pk: store for store in stores}
+    return WeeklyReport(
+        week=week,
+        weeks=weeks,
+        stores=list(stores),
+        trend=trend,
+        by_store=[(store_by_id[pk], per_store[pk][-1]) for pk in store_ids] if store_table else [],
+        categories=_categories(context),
+        channels=_simple_dimension(context, "channel", dict(Channel.choices)),
+        departments=_departments(context),
+        repeat_complainants=repeat_rows,
+        repeat_complainant_count=repeat_count,
+        clusters=_clusters(context),
+        approvals_pending=approvals_pending,
+        satisfaction_available=satisfaction_available,
+        repeat_window=context.window(REPEAT_WINDOW_DAYS),
+        cluster_window=context.window(CLUSTER_WINDOW_DAYS),
+    )
+
+
+@dataclass
+class _Context:
+    user: object
+    complaints: QuerySet
+    store_ids: list[int]
+    weeks: list[IsoWeek]
+    tz_groups: TzGroups
+    now: datetime
+
+    @property
+    def week(self) -> IsoWeek:
+        return self.weeks[-1]
+
+    def week_index(self, field_name: str, *, store_field: str = "store_id"):
+        return week_index(
+            field_name, tz_groups=self.tz_groups, weeks=self.weeks, store_field=store_field
+        )
+
+    def overall_range(self, field_name: str, *, weeks: Sequence[IsoWeek] | None = None) -> Q:
+        return overall_range(field_name, tz_groups=self.tz_groups, weeks=weeks or self.weeks)
+
+    def window(self, days: int) -> tuple:
+        """(first day, last day) of the `days` local days ending with the week's Sunday."""
+        last = self.week.sunday
+        return last - timedelta(days=days - 1), last
+
+    def in_window(self, field_name: str, days: int) -> Q:
+        first, last = self.window(days)
+        return in_local_range(
+            field_name,
+            tz_groups=self.tz_groups,
+            starts={tz: local_midnight(first, tz) for tz, _ in self.tz_groups},
+            ends={tz: local_midnight(last + timedelta(days=1), tz) for tz, _ in self.tz_groups},
+        )
+
+    def in_week(self, field_name: str, week: IsoWeek) -> Q:
+        return in_local_range(
+            field_name,
+            tz_groups=self.tz_groups,
+            starts={tz: week.start_in(tz) for tz, _ in self.tz_groups},
+            ends={tz: week.end_in(tz) for tz, _ in self.tz_groups},
+        )
+
+
+def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> None:
+    rows = (
+        context.complaints.filter(context.overall_range("received_at"))
+        .annotate(wk=context.week_index("received_at"))
+        .filter(wk__isnull=False)
+        .values("store_id", "wk")
+        .annotate(
+            received=Count("id"),
+            acknowledged_on_time=Count("id", filter=measures.acknowledged_on_time()),
+            one_stop=Count("id", filter=measures.one_stop()),
+            reopened=Count("id", filter=measures.reopened()),
+        )
+    )
+    for row in rows:
+        figures = per_store[row["store_id"]][row["wk"]]
+        figures.received = row["received"]
+        figures.acknowledged_on_time = row["acknowledged_on_time"]
+        figures.one_stop = row["one_stop"]
+        figures.reopened = row["reopened"]
+
+
+def _resolved_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> None:
+    rows = (
+        context.complaints.filter(context.overall_range("resolved_at"))
+        .annotate(wk=context.week_index("resolved_at"))
+        .filter(wk__isnull=False)
+        .values("store_id", "wk")
+        .annotate(
+            resolved=Count("id"),
+            resolved_on_time=Count("id", filter=measures.resolved_on_time()),
+        )
+    )
+    for row in rows:
+        figures = per_store[row["store_id"]][row["wk"]]
+        figures.resolved = row["resolved"]
+        figures.resolved_on_time = row["resolved_on_time"]
+
+
+def _hours_to_resolve(
+    context: _Context,
+    trend: list[Figures],
+    per_store: dict[int, list[Figures]],
+    *,
+    store_table: bool,
+) -> None:
+    hours = HoursBetween("received_at", "resolved_at")
+    by_week = percentiles(
+        context.complaints.filter(context.overall_range("resolved_at"))
+        .annotate(wk=context.week_index("resolved_at"))
+        .filter(wk__isnull=False),
+        group_by=["wk"],
+        value=hours,
+        fractions=PERCENTILES,
+    )
+    for (index,), values in by_week.items():
+        trend[index].median_hours, trend[index].p90_hours = values[0.5], values[0.9]
+    if len(context.store_ids) == 1:
+        store_figures = per_store[context.store_ids[0]]
+        for index, figures in enumerate(trend):
+            store_figures[index].median_hours = figures.median_hours
+            store_figures[index].p90_hours = figures.p90_hours
+    elif store_table:
+        by_store = percentiles(
+            context.complaints.filter(context.in_week("resolved_at", context.week)),
+            group_by=["store_id"],
+            value=hours,
+            fractions=PERCENTILES,
+        )
+        for (store_id,), values in by_store.items():
+            per_store[store_id][-1].median_hours = values[0.5]
+            per_store[store_id][-1].p90_hours = values[0.9]
+
+
+def week_end_instants(context: _Context) -> list[dict[ZoneInfo, datetime]]:
+    """For each week, its end in each zone, never later than now (the current week's backlog
+    is today's)."""
+    return [
+        {tz: min(week.end_in(tz), context.now) for tz, _ in context.tz_groups}
+        for week in context.weeks
+    ]
+
+
+def _zone_condition(context: _Context, moments: dict[ZoneInfo, datetime], make) -> Q:
+    single_zone = len(context.tz_groups) == 1
+    condition = Q()
+    for tz, store_ids in context.tz_groups:
+        part = make(moments[tz])
+        if not single_zone:
+            part &= Q(store_id__in=store_ids)
+        condition |= part
+    return condition
+
+
+def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> int:
+    """Backlog and overdue at each week's end, and the approvals pending now (one query)."""
+    ends = week_end_instants(context)
+    earliest = min(min(moments.values()) for moments in ends)
+    latest = max(max(moments.values()) for moments in ends)
+    aggregates = {"approvals_pending": Count("id", filter=Q(status=Status.AWAITING_APPROVAL))}
+    for index, moments in enumerate(ends):
+        aggregates[f"backlog_{index}"] = Count(
+            "id", filter=_zone_condition(context, moments, measures.open_at)
+        )
+        aggregates[f"overdue_{index}"] = Count(
+            "id", filter=_zone_condition(context, moments, measures.overdue_at)
+        )
+    rows = (
+        context.complaints.filter(received_at__lt=latest)
+        .filter(
+            Q(status__in=OPEN_STATUSES) | Q(resolved_at__gte=earliest) | Q(closed_at__gte=earliest)
+        )
+        .values("store_id")
+        .annotate(**aggregates)
+    )
+    pending = 0
+    for row in rows:
+        pending += row["approvals_pending"]
+        for index, figures in enumerate(per_store[row["store_id"]]):
+            figures.backlog = row[f"backlog_{index}"]
+            figures.overdue = row[f"overdue_{index}"]
+    return pending
+
+
+def _compensation(context: _Context, per_store: dict[int, list[Figures]]) -> None:
+    rows = (
+        Resolution.objects.filter(
+            is_current=True,
+            complaint__store_id__in=context.store_ids,
+            complaint__resolved_at__isnull=False,
+        )
+        .filter(context.overall_range("complaint__resolved_at"))
+        .annotate(
+            wk=context.week_index("complaint__resolved_at", store_field="complaint__store_id")
+        )
+        .filter(wk__isnull=False)
+        .order_by()
+        .values("complaint__store_id", "wk", "type", "currency")
+        .annotate(granted=Count("id"), amount=Sum("amount"))
+    )
+    for row in rows:
+        figures = per_store[row["complaint__store_id"]][row["wk"]]
+        figures.granted_by_type[row["type"]] = (
+            figures.granted_by_type.get(row["type"], 0) + row["granted"]
+        )
+        figures.granted_amount[row["currency"]] = figures.granted_amount.get(
+            row["currency"], Decimal(0)
+        ) + (row["amount"] or Decimal(0))
+
+
+def _commitments(context: _Context, per_store: dict[int, list[Figures]]) -> None:
+    rows = (
+        Commitment.objects.filter(complaint__store_id__in=context.store_ids, due_at__lt=context.now)
+        .filter(context.overall_range("due_at"))
+        .annotate(wk=context.week_index("due_at", store_field="complaint__store_id"))
+        .filter(wk__isnull=False)
+        .order_by()
+        .values("complaint__store_id", "wk")
+        .annotate(
+            due=Count("id"),
+            kept=Count("id", filter=measures.commitment_kept()),
+            due_complaints=Count("complaint_id", distinct=True),
+            broken_complaints=Count(
+                "complaint_id", distinct=True, filter=measures.commitment_broken()
+            ),
+        )
+    )
+    for row in rows:
+        figures = per_store[row["complaint__store_id"]][row["wk"]]
+        figures.commitments_due = row["due"]
+        figures.commitments_kept = row["kept"]
+        figures.commitments_due_complaints = row["due_complaints"]
+        figures.commitments_broken_complaints = row["broken_complaints"]
+
+
+def survey_model():
+    """The follow-up app's survey invitation model, if it exists yet (issue 4)."""
+    try:
+        from followup.models import SurveyInvitation
+    except ImportError:
+        return None
+    return SurveyInvitation
+
+
+def _satisfaction(context: _Context, per_store: dict[int, list[Figures]]) -> bool:
+    model = survey_model()
+    if model is None:
+        return False
+    scored = measures.survey_answered() & Q(satisfaction__isnull=False)
+    rows = (
+        model.objects.filter(complaint__store_id__in=context.store_ids, sent_at__isnull=False)
+        .filter(context.overall_range("sent_at"))
+        .annotate(wk=context.week_index("sent_at", store_field="complaint__store_id"))
+        .filter(wk__isnull=False)
+        .order_by()
+        .values("complaint__store_id", "wk")
+        .annotate(
+            sent=Count("complaint_id", distinct=True),
+            answered=Count("complaint_id", distinct=True, filter=measures.survey_answered()),
+            dissatisfied=Count(
+                "complaint_id", distinct=True, filter=measures.survey_dissatisfied()
+            ),
+            score_total=Sum("satisfaction", filter=scored),
+            scored=Count("id", filter=scored),
+        )
+    )
+    for row in rows:
+        figures = per_store[row["complaint__store_id"]][row["wk"]]
+        figures.surveys_sent = row["sent"]
+        figures.surveys_answered = row["answered"]
+        figures.satisfaction_total = row["score_total"] or 0
+        figures.satisfaction_scored = row["scored"]
+        figures.dissatisfied = row["dissatisfied"]
+    return True
+
+
+# ---- breakdowns -------------------------------------------------------------------------------
+
+
+def _two_week_counts(context: _Context, dimension: str, *extra: str) -> dict:
+    """{(dimension value, extra…): [last week, this week]} for complaints received."""
+    weeks = context.weeks[-2:]
+    rows = (
+        context.complaints.filter(context.overall_range("received_at", weeks=weeks))
+        .annotate(wk=week_index("received_at", tz_groups=context.tz_groups, weeks=weeks))
+        .filter(wk__isnull=False)
+        .values(dimension, *extra, "wk")
+        .annotate(n=Count("id"))
+    )
+    counts: dict = defaultdict(lambda: [0, 0])
+    for row in rows:
+        key = (row[dimension], *(row[name] for name in extra))
+        counts[key][row["wk"]] = row["n"]
+    return counts
+
+
+def _ranked(rows: list[DimensionRow]) -> list[DimensionRow]:
+    """Most frequent first, with each row's share and the cumulative share (Pareto)."""
+    rows.sort(key=lambda row: (-row.count, -row.previous, row.label))
+    total = sum(row.count for row in rows)
+    running = 0
+    for row in rows:
+        running += row.count
+        row.share = _rate(row.count, total)
+        row.cumulative_share = _rate(running, total)
+    return rows
+
+
+def _categories(context: _Context) -> list[DimensionRow]:
+    counts = _two_week_counts(
+        context,
+        "category_id",
+        "category__name_en",
+        "category__name_zh",
+        "category__parent__name_en",
+        "category__parent__name_zh",
+    )
+    from django.utils.translation import get_language
+
+    chinese = (get_language() or "en").startswith("zh")
+    rows = []
+    for (pk, name_en, name_zh, parent_en, parent_zh), (previous, count) in counts.items():
+        name, parent = (name_zh, parent_zh) if chinese else (name_en, parent_en)
+        label = f"{parent} › {name}" if parent else name
+        rows.append(DimensionRow(key=str(pk), label=label, count=count, previous=previous))
+    return _ranked(rows)
+
+
+def _simple_dimension(context: _Context, dimension: str, labels: dict) -> list[DimensionRow]:
+    counts = _two_week_counts(context, dimension)
+    rows = [
+        DimensionRow(key=key, label=str(labels.get(key, key)), count=count, previous=previous)
+        for (key,), (previous, count) in counts.items()
+    ]
+    return _ranked(rows)
+
+
+def _departments(context: _Context) -> list[DimensionRow]:
+    """The warning record: complaints per responsible department, each of the 13 weeks."""
+    rows = (
+        context.complaints.filter(context.overall_range("received_at"))
+        .exclude(responsible_department="")
+        .annotate(wk=context.week_index("received_at"))
+        .filter(wk__isnull=False)
+        .values("responsible_department", "wk")
+        .annotate(n=Count("id"))
+    )
+    weekly: dict[str, list[int]] = defaultdict(lambda: [0] * len(context.weeks))
+    for row in rows:
+        weekly[row["responsible_department"]][row["wk"]] = row["n"]
+    labels = dict(Department.choices)
+    result = [
+        DimensionRow(
+            key=key,
+            label=str(labels.get(key, key)),
+            count=counts[-1],
+            previous=counts[-2],
+            total=sum(counts),
+            weekly=counts,
+        )
+        for key, counts in weekly.items()
+    ]
+    result.sort(key=lambda row: (-row.count, -row.total, row.label))
+    return result
+
+
+def _repeat_complainants(context: _Context) -> tuple[list[RepeatComplainant], int]:
+    customers = (
+        context.complaints.filter(context.in_window("received_at", REPEAT_WINDOW_DAYS))
+        .values("customer_id", "customer__name", "customer__phone")
+        .annotate(
+            n=Count("id"),
+            this_week=Count("id", filter=context.in_week("received_at", context.week)),
+        )
+        .filter(n__gte=REPEAT_MIN_COMPLAINTS, this_week__gte=1)
+    )
+    count = customers.count()
+    rows = customers.order_by("-n", "customer_id")[:TABLE_ROWS]
+    return [
+        RepeatComplainant(
+            customer_id=row["customer_id"],
+            name=row["customer__name"],
+            masked_phone=mask_phone(row["customer__phone"]),
+            complaints=row["n"],
+        )
+        for row in rows
+    ], count
+
+
+def _clusters(context: _Context) -> list[Cluster]:
+    """Batches and SKUs with three or more complaints in the 30 days ending with the week."""
+    clusters: list[Cluster] = []
+    for kind in ("product_batch", "product_sku"):
+        rows = (
+            context.complaints.filter(context.in_window("received_at", CLUSTER_WINDOW_DAYS))
+            .exclude(**{kind: ""})
+            .values(kind)
+            .annotate(
+                n=Count("id"),
+                this_week=Count("id", filter=context.in_week("received_at", context.week)),
+                stores=Count("store_id", distinct=True),
+                last=Max("received_at"),
+                product=Max("product_name"),
+            )
+            .filter(n__gte=CLUSTER_MIN_COMPLAINTS)
+            .order_by("-n", kind)[:TABLE_ROWS]
+        )
+        clusters.extend(
+            Cluster(
+                kind=kind,
+                value=row[kind],
+                product=row["product"] or "",
+                complaints=row["n"],
+                this_week=row["this_week"],
+                stores=row["stores"],
+                last_received_at=row["last"],
+            )
+            for row in rows
+        )
+    clusters.sort(key=lambda cluster: (-cluster.complaints, cluster.kind, cluster.value))
+    return clusters
