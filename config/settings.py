@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -185,6 +186,8 @@ PHONENUMBER_DB_FORMAT = "E164"
 
 # E-mail: console in development; SMTP settings come from the environment in production.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Used by the file-based backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -204,7 +207,7 @@ if REDIS_URL:
         "socket_connect_timeout": 2,
     }
 else:
-    _broker_dir = VAR_DIR / "celery-broker"
+    _broker_dir = Path(os.environ.get("CELERY_BROKER_DIR", VAR_DIR / "celery-broker"))
     for _sub in ("out", "processed"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
@@ -222,7 +225,41 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+# A failed publish is not retried inside a request: the outbox sweep re-dispatches it.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# Follow-up (SPEC "Follow-up"): the beat job's period, the reminder ladder, surveys, digest.
+FOLLOWUP_SWEEP_SECONDS = float(os.environ.get("FOLLOWUP_SWEEP_SECONDS", "60"))
+FOLLOWUP_REMIND_BEFORE_MINUTES = int(os.environ.get("FOLLOWUP_REMIND_BEFORE_MINUTES", "120"))
+FOLLOWUP_MANAGER_AFTER_HOURS = int(os.environ.get("FOLLOWUP_MANAGER_AFTER_HOURS", "24"))
+FOLLOWUP_APPROVAL_REMIND_AFTER_HOURS = int(
+    os.environ.get("FOLLOWUP_APPROVAL_REMIND_AFTER_HOURS", "4")
+)
+# How far back the first sweep (or one after a long outage) looks for missed thresholds.
+FOLLOWUP_CATCH_UP_HOURS = int(os.environ.get("FOLLOWUP_CATCH_UP_HOURS", str(7 * 24)))
+# A pending e-mail/SMS not sent this long after its dispatch is dispatched again.
+FOLLOWUP_REDISPATCH_AFTER_SECONDS = int(os.environ.get("FOLLOWUP_REDISPATCH_AFTER_SECONDS", "120"))
+FOLLOWUP_MAX_ATTEMPTS = int(os.environ.get("FOLLOWUP_MAX_ATTEMPTS", "8"))
+SURVEY_DELAY_HOURS = float(os.environ.get("SURVEY_DELAY_HOURS", "24"))
+SURVEY_TOKEN_DAYS = int(os.environ.get("SURVEY_TOKEN_DAYS", "14"))
+SURVEY_CALLBACK_AFTER_DAYS = float(os.environ.get("SURVEY_CALLBACK_AFTER_DAYS", "3"))
+SURVEY_RATE_LIMIT_PER_MINUTE = int(os.environ.get("SURVEY_RATE_LIMIT_PER_MINUTE", "20"))
+AUTO_CLOSE_DAYS = float(os.environ.get("AUTO_CLOSE_DAYS", "7"))
+WEEKLY_DIGEST_HOUR = int(os.environ.get("WEEKLY_DIGEST_HOUR", "8"))
+
+CELERY_BEAT_SCHEDULE: dict = {
+    "followup-sweep": {
+        "task": "followup.tasks.followup_sweep",
+        "schedule": timedelta(seconds=FOLLOWUP_SWEEP_SECONDS),
+        "options": {"expires": max(FOLLOWUP_SWEEP_SECONDS * 2, 10)},
+    },
+    "followup-weekly-digest": {
+        "task": "followup.tasks.weekly_digest_sweep",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 1800},
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 

@@ -1,8 +1,11 @@
 """Test override: fast hashing, in-memory e-mail, a fixed key. Database and broker stay real."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "0")
+# Tests never drop Celery messages into the development broker folder (var/celery-broker).
+os.environ.setdefault("CELERY_BROKER_DIR", tempfile.mkdtemp(prefix="onestop-test-broker-"))
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
@@ -16,3 +19,11 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
 AXES_ENABLED = os.environ.get("AXES_ENABLED", "1") == "1"
+# The SMS gateway is the one thing tests replace: messages are kept in memory.
+SMS_BACKEND = "followup.sms.MemorySmsBackend"
+# Worker tests (tests/followup, with REDIS_URL) start a real Celery worker process, which
+# cannot see SQLite's in-memory test database: give it a file.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and REDIS_URL:  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"onestop-test-{os.getpid()}.sqlite3")
+    }

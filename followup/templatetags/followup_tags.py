@@ -1,0 +1,33 @@
+"""Template tags for the shared layout: the bell's unread count and my-work's callbacks. Each
+runs a fixed number of queries whatever the data."""
+
+from __future__ import annotations
+
+from django import template
+
+from .. import selectors
+
+register = template.Library()
+
+MY_WORK_CALLBACKS = 5
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    """The signed-in user's unread notifications (one query, capped at 100)."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return 0
+    return selectors.unread_notification_count(user=user)
+
+
+@register.simple_tag(takes_context=True)
+def my_callbacks(context) -> dict:
+    """The callback queue's oldest entries and its size, for users who make callbacks."""
+    user = context.get("user")
+    if user is None or not selectors.may_do_callbacks(user):
+        return {"allowed": False, "items": [], "count": 0}
+    queue = selectors.callback_queue(user=user)
+    items = list(queue[:MY_WORK_CALLBACKS])
+    count = len(items) if len(items) < MY_WORK_CALLBACKS else queue.count()
+    return {"allowed": True, "items": items, "count": count}
