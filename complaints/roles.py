@@ -92,9 +92,13 @@ def sync_role_groups(apps, schema_editor=None) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # create_permissions skips apps without a models module (migration state apps have
+        # none). Restore it afterwards: with the global registry (post_migrate), leaving it None
+        # makes every later post_migrate (e.g. after a test flush) skip the app.
+        previous = getattr(app_config, "models_module", None)
+        app_config.models_module = previous or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = previous
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
