@@ -1,0 +1,236 @@
+"""The complaint list's filters. The query parameter names are a contract: the weekly report
+links to the list filtered to exactly the complaints behind each figure, so renaming one breaks
+those links.
+
+    status (repeatable; "open" = every open status), store (repeatable, id), category (leaf id),
+    category_parent (top-level id), severity, channel, level, owner (user id), overdue,
+    received_after / received_before and resolved_after / resolved_before (dates, inclusive,
+    in the active time zone), department, verdict, product_sku, product_batch, customer (id),
+    one_stop, reopened, q (reference, customer name, phone digits, account), sort.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    OPEN_STATUSES,
+    Category,
+    Channel,
+    Department,
+    Level,
+    Severity,
+    Status,
+    Verdict,
+)
+from .selectors import sees_all_stores, stores_visible_to
+
+OPEN = "open"
+SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+STATUS_RANK = {status: rank for rank, status in enumerate(Status.values, start=1)}
+SORTS = {
+    "-received_at": _("Newest first"),
+    "received_at": _("Oldest first"),
+    "resolve_due_at": _("Due soonest first"),
+    "-resolve_due_at": _("Due latest first"),
+    "-severity": _("Most severe first"),
+    "severity": _("Least severe first"),
+    "status": _("Status (lifecycle order)"),
+    "-status": _("Status (reverse lifecycle order)"),
+}
+
+
+def _rank(field: str, ranks: dict) -> Case:
+    return Case(
+        *[When(**{field: value}, then=Value(rank)) for value, rank in ranks.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=[(OPEN, _("Any open status")), *Status.choices],
+        method="filter_status",
+    )
+    store = django_filters.ModelMultipleChoiceFilter(
+        label=_("Store"), queryset=lambda request: stores_visible_to(request.user)
+    )
+    category_parent = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        field_name="category__parent",
+        queryset=Category.objects.filter(parent__isnull=True),
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Sub-category"),
+        queryset=Category.objects.filter(parent__isnull=False).select_related("parent"),
+    )
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=lambda request: _owners_visible_to(request.user)
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    received_after = django_filters.DateFilter(
+        label=_("Received from"),
+        method="filter_received_after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_before = django_filters.DateFilter(
+        label=_("Received until"),
+        method="filter_received_before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    resolved_after = django_filters.DateFilter(
+        label=_("Resolved from"),
+        method="filter_resolved_after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    resolved_before = django_filters.DateFilter(
+        label=_("Resolved until"),
+        method="filter_resolved_before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    department = django_filters.ChoiceFilter(
+        label=_("Department"), field_name="responsible_department", choices=Department.choices
+    )
+    verdict = django_filters.ChoiceFilter(label=_("Verdict"), choices=Verdict.choices)
+    product_sku = django_filters.CharFilter(label=_("SKU"), field_name="product_sku")
+    product_batch = django_filters.CharFilter(label=_("Batch / lot"), field_name="product_batch")
+    customer = django_filters.NumberFilter(
+        label=_("Customer"), field_name="customer_id", widget=forms.HiddenInput
+    )
+    one_stop = django_filters.BooleanFilter(
+        label=_("Resolved on the spot"), field_name="resolved_on_the_spot"
+    )
+    reopened = django_filters.BooleanFilter(label=_("Reopened"), method="filter_reopened")
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"), choices=list(SORTS.items()), method="filter_sort", empty_label=None
+    )
+
+    # ---- filters that are more than a lookup ------------------------------------------------
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = (
+            Q(reference__icontains=value)
+            | Q(customer__name__icontains=value)
+            | Q(account__icontains=value)
+        )
+        digits = re.sub(r"\D", "", value)
+        if len(digits) >= 3:
+            condition |= Q(customer__phone__contains=digits)
+        return queryset.filter(condition)
+
+    def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        statuses: set[str] = set()
+        for item in value:
+            statuses.update(OPEN_STATUSES if item == OPEN else [item])
+        return queryset.filter(status__in=sorted(statuses))
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        overdue = overdue_condition(timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_reopened(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(reopen_count__gt=0) if value else queryset.filter(reopen_count=0)
+
+    def filter_received_after(self, queryset, name, value: date | None):
+        return queryset.filter(received_at__gte=_start_of_day(value)) if value else queryset
+
+    def filter_received_before(self, queryset, name, value: date | None):
+        end = _start_of_day(value + timedelta(days=1)) if value else None
+        return queryset.filter(received_at__lt=end) if value else queryset
+
+    def filter_resolved_after(self, queryset, name, value: date | None):
+        return queryset.filter(resolved_at__gte=_start_of_day(value)) if value else queryset
+
+    def filter_resolved_before(self, queryset, name, value: date | None):
+        end = _start_of_day(value + timedelta(days=1)) if value else None
+        return queryset.filter(resolved_at__lt=end) if value else queryset
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return sort_complaints(queryset, value)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("status", "store"):
+            self.form.fields[name].widget.attrs["size"] = 4
+
+    @property
+    def qs(self) -> QuerySet:
+        """Invalid parameters (another store's id, a bad date) show no rows and the error,
+        never a wider list than asked for."""
+        if not hasattr(self, "_qs"):
+            if self.is_bound and not self.form.is_valid():
+                self._qs = self.queryset.none()
+            else:
+                queryset = super().qs
+                if not (self.form.cleaned_data.get("sort") if self.is_bound else None):
+                    queryset = sort_complaints(queryset, "-received_at")
+                self._qs = queryset
+        return self._qs
+
+
+def sort_complaints(queryset: QuerySet, sort: str) -> QuerySet:
+    """Order by one of SORTS; the primary key breaks ties so pages do not overlap."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key == "severity":
+        queryset = queryset.annotate(severity_rank=_rank("severity", SEVERITY_RANK))
+        key = "severity_rank"
+    elif key == "status":
+        queryset = queryset.annotate(status_rank=_rank("status", STATUS_RANK))
+        key = "status_rank"
+    elif key not in {"received_at", "resolve_due_at"}:
+        key, descending = "received_at", True
+    prefix = "-" if descending else ""
+    return queryset.order_by(f"{prefix}{key}", f"{prefix}pk")
+
+
+def overdue_condition(now: datetime) -> Q:
+    """The same rule as `ComplaintQuerySet.overdue`, as one condition (so it can be negated):
+    not acknowledged in time, or open past the resolve-by time; never while the clock is
+    paused for the customer."""
+    return (
+        Q(status=Status.NEW, ack_due_at__lt=now)
+        | Q(status__in=OPEN_STATUSES, resolve_due_at__lt=now)
+    ) & ~Q(status=Status.AWAITING_CUSTOMER)
+
+
+def _owners_visible_to(user) -> QuerySet:
+    """Staff who may own complaints the user sees: colleagues of their stores and head office."""
+    users = get_user_model().objects.filter(is_active=True)
+    if sees_all_stores(user):
+        return users.filter(groups__isnull=False).distinct().order_by("username")
+    return (
+        users.filter(
+            Q(store_memberships__store__in=stores_visible_to(user).values("pk"))
+            | Q(groups__permissions__codename="view_all_stores")
+        )
+        .distinct()
+        .order_by("username")
+    )
