@@ -44,6 +44,8 @@ _SUPERVISOR = _FRONT_DESK + [
     "complaints.reopen_complaint",
     "complaints.record_verdict",
     "resolutions.change_resolution",
+    "resolutions.view_commitment",
+    "resolutions.view_fulfilmenttask",
 ]
 _STORE_MANAGER = [
     "complaints.view_complaint",
@@ -53,6 +55,8 @@ _STORE_MANAGER = [
     "resolutions.view_resolution",
     "resolutions.change_resolution",
     "resolutions.view_responsescript",
+    "resolutions.view_commitment",
+    "resolutions.view_fulfilmenttask",
     "reports.view_weekly_report",
 ]
 _HEAD_OFFICE = sorted(

@@ -3,6 +3,8 @@ commitments made to the customer, and the response scripts staff read from."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -92,6 +94,15 @@ class Resolution(models.Model):
         return f"{self.get_type_display()} {self.amount} {self.currency}"
 
 
+class PendingApproval(Resolution):
+    """The admin's work list for approvers: resolutions waiting for a decision."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("resolution awaiting approval")
+        verbose_name_plural = _("resolutions awaiting approval")
+
+
 class AuthorityLimit(models.Model):
     """The largest amount a role may grant without approval; blank amount means unlimited.
 
@@ -151,7 +162,16 @@ class Decision(models.TextChoices):
     PASS_UP = "pass_up", _("Passed up")
 
 
+FINAL_DECISIONS = [Decision.APPROVE, Decision.REJECT]
+
+
 class ApprovalDecision(models.Model):
+    """Who decided what about a resolution waiting for approval, when and why.
+
+    Approve and reject are final: at most one per resolution (the database refuses a second,
+    whatever path it comes from). Pass-ups are not final and name the role they go to.
+    """
+
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="decisions")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
@@ -159,11 +179,26 @@ class ApprovalDecision(models.Model):
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     reason = models.TextField(_("reason"), blank=True)
     decided_at = models.DateTimeField(_("when"), default=timezone.now)
+    passed_to = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("passed up to"),
+    )
 
     class Meta:
-        ordering = ["decided_at"]
+        ordering = ["decided_at", "id"]
         verbose_name = _("approval decision")
         verbose_name_plural = _("approval decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution"],
+                condition=models.Q(decision__in=FINAL_DECISIONS),
+                name="one_final_decision_per_resolution",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} · {self.decided_by}"
@@ -207,6 +242,23 @@ class FulfilmentTask(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def is_overdue(self) -> bool:
+        return not self.done_at and self.due_at is not None and self.due_at < timezone.now()
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def open(self) -> CommitmentQuerySet:
+        return self.filter(kept_at__isnull=True)
+
+    def broken(self, now=None) -> CommitmentQuerySet:
+        """Overdue and not kept, or kept after the promised time."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(kept_at__isnull=True, due_at__lt=now)
+            | models.Q(kept_at__gt=models.F("due_at"))
+        )
+
 
 class Commitment(models.Model):
     """A promise made to the customer: what, by when, by whom; kept or broken."""
@@ -233,6 +285,8 @@ class Commitment(models.Model):
         verbose_name=_("kept by"),
     )
 
+    objects = CommitmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_at"]
         verbose_name = _("commitment")
@@ -249,6 +303,12 @@ class Commitment(models.Model):
         if self.kept_at:
             return self.kept_at > self.due_at
         return self.due_at < timezone.now()
+
+    @property
+    def is_due_soon(self) -> bool:
+        """Not kept, not yet overdue, due within the next day."""
+        now = timezone.now()
+        return not self.kept_at and now <= self.due_at < now + timedelta(days=1)
 
 
 class ResponseScript(models.Model):
@@ -276,3 +336,13 @@ class ResponseScript(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} ({self.language})"
+
+    @property
+    def closing_parts(self) -> list[str]:
+        """The closing message in its four parts, in the order staff say them."""
+        return [
+            self.closing_apology,
+            self.closing_thanks_trust,
+            self.closing_thanks_feedback,
+            self.closing_improvement,
+        ]
