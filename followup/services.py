@@ -240,7 +240,7 @@ def delivery_send(*, delivery_id: int) -> bool:
         return False
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("notification", "notification__recipient")
             .get(pk=delivery_id)
         )

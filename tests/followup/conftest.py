@@ -3,6 +3,7 @@ and the SMS gateway's memory (the only replaced external gateway)."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -55,6 +56,32 @@ def resolved_complaint(frontdesk, store, supervisor, manager):
     customer = CustomerFactory(store=store, preferred_channel="sms", consent_to_follow_up=True)
     complaint = make_complaint(actor=frontdesk, store=store, customer=customer)
     return resolve_on_the_spot(complaint, frontdesk)
+
+
+@contextlib.contextmanager
+def broker(url: str):
+    """Point this process's Celery app at another broker for a while (a private Redis)."""
+    from config.celery import app
+
+    saved = (app.conf.broker_url, app.conf.broker_transport_options)
+
+    def reset_pools():
+        # Forget (do not close): kombu keeps one pool per broker address and hands it back.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    reset_pools()
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = {
+        "visibility_timeout": 6 * 3600,
+        "socket_timeout": 2,
+        "socket_connect_timeout": 2,
+    }
+    try:
+        yield app
+    finally:
+        reset_pools()
+        app.conf.broker_url, app.conf.broker_transport_options = saved
 
 
 def later(**kwargs):
