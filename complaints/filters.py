@@ -60,6 +60,10 @@ def _start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _yes_no() -> forms.Select:
+    return forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
+
+
 class ComplaintFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     status = django_filters.MultipleChoiceFilter(
@@ -85,7 +89,9 @@ class ComplaintFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"), queryset=lambda request: _owners_visible_to(request.user)
     )
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"), method="filter_overdue", widget=_yes_no()
+    )
     received_after = django_filters.DateFilter(
         label=_("Received from"),
         method="filter_received_after",
@@ -116,9 +122,11 @@ class ComplaintFilter(django_filters.FilterSet):
         label=_("Customer"), field_name="customer_id", widget=forms.HiddenInput
     )
     one_stop = django_filters.BooleanFilter(
-        label=_("Resolved on the spot"), field_name="resolved_on_the_spot"
+        label=_("Resolved on the spot"), field_name="resolved_on_the_spot", widget=_yes_no()
     )
-    reopened = django_filters.BooleanFilter(label=_("Reopened"), method="filter_reopened")
+    reopened = django_filters.BooleanFilter(
+        label=_("Reopened"), method="filter_reopened", widget=_yes_no()
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort"), choices=list(SORTS.items()), method="filter_sort", empty_label=None
     )
