@@ -54,7 +54,7 @@ from complaints.models import (
 from customers.models import Customer
 from resolutions import services as resolution_services
 from resolutions.authority import within_authority
-from resolutions.models import Commitment, FulfilmentTask
+from resolutions.models import FulfilmentTask
 
 DEMO_STORES = [
     # code, name, region, time zone, language
@@ -379,6 +379,24 @@ class Case:
                 return candidate
         raise CommandError(f"nobody may approve {resolution}")
 
+    def pass_up(self) -> None:
+        """The store's supervisor sees an amount above their limit and passes it up."""
+        resolution_services.resolution_pass_up(
+            complaint_id=self.id,
+            actor=self.ctx.supervisor(self.plan.store),
+            reason=self.t(("Above my limit.", "超出我的审批权限。")),
+        )
+
+    def needs_more_than_supervisor(self) -> bool:
+        resolution = Complaint.objects.get(pk=self.id).current_resolution
+        supervisor = self.ctx.supervisor(self.plan.store)
+        return resolution.proposed_by_id != supervisor.pk and not within_authority(
+            user=supervisor,
+            store=self.store,
+            resolution_type=resolution.type,
+            amount=resolution.amount,
+        )
+
     def approve(self) -> None:
         resolution_services.resolution_approve(complaint_id=self.id, actor=self.approver())
         self.status = Status.AWAITING_CUSTOMER
@@ -386,7 +404,7 @@ class Case:
     def reject(self) -> None:
         resolution_services.resolution_reject(
             complaint_id=self.id,
-            actor=self.ctx.supervisor(self.plan.store),
+            actor=self.approver(),
             reason=self.pick(texts.REJECT_REASONS),
         )
         self.status = Status.INVESTIGATING
@@ -417,20 +435,11 @@ class Case:
 
     # commitments: a promise with a due time, kept (or not) later
     def promise(self, *, due_in_hours: float = 24) -> None:
-        complaint = Complaint.objects.get(pk=self.id)
-        text = self.pick(texts.COMMITMENTS)
-        commitment = Commitment.objects.create(
-            complaint=complaint,
-            description=text,
-            due_at=timezone.now() + timedelta(hours=due_in_hours),
-            made_by=self.owner,
-        )
-        services.event_record(
-            complaint=complaint,
+        commitment = resolution_services.commitment_add(
+            complaint_id=self.id,
             actor=self.owner,
-            kind=EventKind.COMMITMENT,
-            text=text,
-            action="commitment",
+            description=self.pick(texts.COMMITMENTS),
+            due_at=timezone.now() + timedelta(hours=due_in_hours),
         )
         self.commitments.append(commitment.pk)
         self.ctx.counts["commitments"] += 1
@@ -438,9 +447,7 @@ class Case:
     def _keep_commitments(self) -> None:
         for pk in self.commitments:
             if self.rng.random() < 0.9:  # a few promises are simply forgotten
-                Commitment.objects.filter(pk=pk, kept_at__isnull=True).update(
-                    kept_at=timezone.now(), kept_by=self.owner
-                )
+                resolution_services.commitment_keep(commitment_id=pk, actor=self.owner)
         self.commitments = []
 
     # endings
@@ -508,6 +515,8 @@ def _settle(c: Case, rng: random.Random, *, big: bool = False) -> Iterator[Step]
     if rng.random() < 0.35:
         yield hours(0.05, 0.3), lambda: c.promise(due_in_hours=rng.choice([24, 48, 72]))
     if c.status == Status.AWAITING_APPROVAL:
+        if c.needs_more_than_supervisor() and rng.random() < 0.5:
+            yield hours(0.5, 4), c.pass_up
         yield hours(0.5, 8), c.approve
     yield hours(2, 40), c.accept
     if c.status == Status.IN_FULFILMENT:
