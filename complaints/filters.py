@@ -7,6 +7,9 @@ those links.
     received_after / received_before and resolved_after / resolved_before (dates, inclusive,
     in the active time zone), department, verdict, product_sku, product_batch, customer (id),
     one_stop, reopened, q (reference, customer name, phone digits, account), sort.
+
+The weekly report's drill-down parameters (store-local weeks and dates, measures such as
+"acknowledged in time") come from `reports.filters.ReportDrilldownFilters`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from reports.filters import ReportDrilldownFilters
 
 from .models import (
     OPEN_STATUSES,
@@ -64,7 +69,7 @@ def _yes_no() -> forms.Select:
     return forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(ReportDrilldownFilters, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),

@@ -16,21 +16,22 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import (
     Aggregate,
-    Case,
     Count,
+    Expression,
     F,
     FloatField,
     Func,
     IntegerField,
     Q,
     QuerySet,
+    Sum,
     Value,
-    When,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -40,20 +41,121 @@ from .weeks import IsoWeek
 TzGroups = Sequence[tuple[ZoneInfo, Sequence[int]]]
 
 
+class SqlTemplate(Expression):
+    """SQL text with `{name}` placeholders for columns and `%s` placeholders for parameters.
+
+    The columns (field paths, joins allowed) are resolved and compiled once each, however
+    often the text uses them; datetimes among the parameters are adapted for the database.
+    For conditions repeated for many moments in one query (a CASE per week, a count per
+    week end), this keeps building the query cheap: Django's Q objects are resolved and
+    compiled lookup by lookup, which costs more than the database's work here.
+    """
+
+    def __init__(self, template: str, columns: dict[str, str], params: Sequence, output_field):
+        super().__init__(output_field=output_field)
+        self.template = template
+        self.names = list(columns)
+        self.columns = [F(path) for path in columns.values()]
+        self.params = list(params)
+
+    @cached_property
+    def identity(self):
+        # Django's default derives this from the constructor's arguments through
+        # inspect.signature, which is slow with hundreds of parameters.
+        return (self.__class__, self.template, tuple(self.names), tuple(self.params))
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, SqlTemplate)
+            and self.identity == other.identity
+            and self.columns == other.columns
+        )
+
+    def __hash__(self):
+        return hash(self.identity)
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        compiled = {}
+        for name, column in zip(self.names, self.columns, strict=True):
+            sql, column_params = compiler.compile(column)
+            if column_params:
+                raise ValueError("SqlTemplate columns must compile without parameters")
+            compiled[name] = sql
+        cache = self.__dict__.setdefault("_adapted", {})
+        if connection.vendor not in cache:
+            adapted: dict[datetime, object] = {}
+            for value in self.params:
+                if isinstance(value, datetime) and value not in adapted:
+                    adapted[value] = connection.ops.adapt_datetimefield_value(value)
+            cache[connection.vendor] = [adapted.get(value, value) for value in self.params]
+        params = cache[connection.vendor]
+        return "(" + self.template.format(**compiled) + ")", params
+
+
+def _in_stores(store_ids: Sequence[int]) -> tuple[str, list]:
+    return "{store} IN (" + ", ".join(["%s"] * len(store_ids)) + ")", list(store_ids)
+
+
 def week_index(
     field: str, *, tz_groups: TzGroups, weeks: Sequence[IsoWeek], store_field: str = "store_id"
-) -> Case:
+) -> SqlTemplate:
     """0 … len(weeks)-1 for the week (in the row's store time zone) `field` falls in, else
     NULL. `tz_groups` pairs each time zone with the ids of the selected stores in it."""
-    whens = []
+    whens, params = [], []
     single_zone = len(tz_groups) == 1
     for tz, store_ids in tz_groups:
         for index, week in enumerate(weeks):
-            condition = Q(**{f"{field}__gte": week.start_in(tz), f"{field}__lt": week.end_in(tz)})
+            condition = "{value} >= %s AND {value} < %s"
+            condition_params = [week.start_in(tz), week.end_in(tz)]
             if not single_zone:
-                condition &= Q(**{f"{store_field}__in": list(store_ids)})
-            whens.append(When(condition, then=Value(index)))
-    return Case(*whens, default=None, output_field=IntegerField())
+                stores_sql, store_params = _in_stores(store_ids)
+                condition = f"{stores_sql} AND {condition}"
+                condition_params = store_params + condition_params
+            whens.append(f"WHEN {condition} THEN {int(index)}")
+            params += condition_params
+    return SqlTemplate(
+        "CASE " + " ".join(whens) + " ELSE NULL END",
+        {"value": field, "store": store_field},
+        params,
+        IntegerField(),
+    )
+
+
+def count_at_moments(
+    condition_sql: str,
+    columns: dict[str, str],
+    *,
+    tz_groups: TzGroups,
+    moments: dict[ZoneInfo, datetime],
+    store_field: str = "store_id",
+) -> Sum:
+    """How many rows meet `condition_sql` (its `%s` all stand for one moment) at each time
+    zone's own moment."""
+    whens, params = [], []
+    single_zone = len(tz_groups) == 1
+    count = condition_sql.count("%s")
+    for tz, store_ids in tz_groups:
+        condition, condition_params = condition_sql, [moments[tz]] * count
+        if not single_zone:
+            stores_sql, store_params = _in_stores(store_ids)
+            condition = f"{stores_sql} AND {condition}"
+            condition_params = store_params + condition_params
+        whens.append(f"WHEN {condition} THEN 1")
+        params += condition_params
+    return Sum(
+        SqlTemplate(
+            "CASE " + " ".join(whens) + " ELSE 0 END",
+            {**columns, "store": store_field},
+            params,
+            IntegerField(),
+        )
+    )
 
 
 def in_local_range(

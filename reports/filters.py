@@ -113,6 +113,12 @@ class ReportDrilldownFilters(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
 
+    @property
+    def drilldown_active(self) -> list:
+        """The drill-down parameters given, as bound (hidden) fields for the list's form."""
+        names = ReportDrilldownFilters.base_filters
+        return [self.form[name] for name in names if self.form[name].value() not in (None, "")]
+
     # ---- store-local calendars ---------------------------------------------------------------
 
     def _zones(self) -> list[str]:

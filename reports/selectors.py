@@ -50,6 +50,7 @@ from . import measures
 from .aggregates import (
     HoursBetween,
     TzGroups,
+    count_at_moments,
     in_local_range,
     overall_range,
     percentiles,
@@ -383,7 +384,6 @@ def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
     rows = (
         context.complaints.filter(context.overall_range("received_at"))
         .annotate(wk=context.week_index("received_at"))
-        .filter(wk__isnull=False)
         .values("store_id", "wk")
         .annotate(
             received=Count("id"),
@@ -393,6 +393,8 @@ def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
         )
     )
     for row in rows:
+        if row["wk"] is None:  # inside the overall range, outside its store's weeks
+            continue
         figures = per_store[row["store_id"]][row["wk"]]
         figures.received = row["received"]
         figures.acknowledged_on_time = row["acknowledged_on_time"]
@@ -404,7 +406,6 @@ def _resolved_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
     rows = (
         context.complaints.filter(context.overall_range("resolved_at"))
         .annotate(wk=context.week_index("resolved_at"))
-        .filter(wk__isnull=False)
         .values("store_id", "wk")
         .annotate(
             resolved=Count("id"),
@@ -412,6 +413,8 @@ def _resolved_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
         )
     )
     for row in rows:
+        if row["wk"] is None:  # inside the overall range, outside its store's weeks
+            continue
         figures = per_store[row["store_id"]][row["wk"]]
         figures.resolved = row["resolved"]
         figures.resolved_on_time = row["resolved_on_time"]
@@ -426,14 +429,16 @@ def _hours_to_resolve(
 ) -> None:
     hours = HoursBetween("received_at", "resolved_at")
     by_week = percentiles(
-        context.complaints.filter(context.overall_range("resolved_at"))
-        .annotate(wk=context.week_index("resolved_at"))
-        .filter(wk__isnull=False),
+        context.complaints.filter(context.overall_range("resolved_at")).annotate(
+            wk=context.week_index("resolved_at")
+        ),
         group_by=["wk"],
         value=hours,
         fractions=PERCENTILES,
     )
     for (index,), values in by_week.items():
+        if index is None:
+            continue
         trend[index].median_hours, trend[index].p90_hours = values[0.5], values[0.9]
     if len(context.store_ids) == 1:
         store_figures = per_store[context.store_ids[0]]
@@ -461,17 +466,6 @@ def week_end_instants(context: _Context) -> list[dict[ZoneInfo, datetime]]:
     ]
 
 
-def _zone_condition(context: _Context, moments: dict[ZoneInfo, datetime], make) -> Q:
-    single_zone = len(context.tz_groups) == 1
-    condition = Q()
-    for tz, store_ids in context.tz_groups:
-        part = make(moments[tz])
-        if not single_zone:
-            part &= Q(store_id__in=store_ids)
-        condition |= part
-    return condition
-
-
 def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> int:
     """Backlog and overdue at each week's end, and the approvals pending now (one query)."""
     ends = week_end_instants(context)
@@ -479,12 +473,13 @@ def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> int:
     latest = max(max(moments.values()) for moments in ends)
     aggregates = {"approvals_pending": Count("id", filter=Q(status=Status.AWAITING_APPROVAL))}
     for index, moments in enumerate(ends):
-        aggregates[f"backlog_{index}"] = Count(
-            "id", filter=_zone_condition(context, moments, measures.open_at)
-        )
-        aggregates[f"overdue_{index}"] = Count(
-            "id", filter=_zone_condition(context, moments, measures.overdue_at)
-        )
+        for name, condition in (
+            ("backlog", measures.OPEN_AT_SQL),
+            ("overdue", measures.OVERDUE_AT_SQL),
+        ):
+            aggregates[f"{name}_{index}"] = count_at_moments(
+                condition, measures.MOMENT_COLUMNS, tz_groups=context.tz_groups, moments=moments
+            )
     rows = (
         context.complaints.filter(received_at__lt=latest)
         .filter(
@@ -513,12 +508,13 @@ def _compensation(context: _Context, per_store: dict[int, list[Figures]]) -> Non
         .annotate(
             wk=context.week_index("complaint__resolved_at", store_field="complaint__store_id")
         )
-        .filter(wk__isnull=False)
         .order_by()
         .values("complaint__store_id", "wk", "type", "currency")
         .annotate(granted=Count("id"), amount=Sum("amount"))
     )
     for row in rows:
+        if row["wk"] is None:
+            continue
         figures = per_store[row["complaint__store_id"]][row["wk"]]
         figures.granted_by_type[row["type"]] = (
             figures.granted_by_type.get(row["type"], 0) + row["granted"]
@@ -533,7 +529,6 @@ def _commitments(context: _Context, per_store: dict[int, list[Figures]]) -> None
         Commitment.objects.filter(complaint__store_id__in=context.store_ids, due_at__lt=context.now)
         .filter(context.overall_range("due_at"))
         .annotate(wk=context.week_index("due_at", store_field="complaint__store_id"))
-        .filter(wk__isnull=False)
         .order_by()
         .values("complaint__store_id", "wk")
         .annotate(
@@ -546,6 +541,8 @@ def _commitments(context: _Context, per_store: dict[int, list[Figures]]) -> None
         )
     )
     for row in rows:
+        if row["wk"] is None:
+            continue
         figures = per_store[row["complaint__store_id"]][row["wk"]]
         figures.commitments_due = row["due"]
         figures.commitments_kept = row["kept"]
@@ -571,7 +568,6 @@ def _satisfaction(context: _Context, per_store: dict[int, list[Figures]]) -> boo
         model.objects.filter(complaint__store_id__in=context.store_ids, sent_at__isnull=False)
         .filter(context.overall_range("sent_at"))
         .annotate(wk=context.week_index("sent_at", store_field="complaint__store_id"))
-        .filter(wk__isnull=False)
         .order_by()
         .values("complaint__store_id", "wk")
         .annotate(
@@ -585,6 +581,8 @@ def _satisfaction(context: _Context, per_store: dict[int, list[Figures]]) -> boo
         )
     )
     for row in rows:
+        if row["wk"] is None:
+            continue
         figures = per_store[row["complaint__store_id"]][row["wk"]]
         figures.surveys_sent = row["sent"]
         figures.surveys_answered = row["answered"]
@@ -603,12 +601,13 @@ def _two_week_counts(context: _Context, dimension: str, *extra: str) -> dict:
     rows = (
         context.complaints.filter(context.overall_range("received_at", weeks=weeks))
         .annotate(wk=week_index("received_at", tz_groups=context.tz_groups, weeks=weeks))
-        .filter(wk__isnull=False)
         .values(dimension, *extra, "wk")
         .annotate(n=Count("id"))
     )
     counts: dict = defaultdict(lambda: [0, 0])
     for row in rows:
+        if row["wk"] is None:
+            continue
         key = (row[dimension], *(row[name] for name in extra))
         counts[key][row["wk"]] = row["n"]
     return counts
@@ -661,13 +660,13 @@ def _departments(context: _Context) -> list[DimensionRow]:
         context.complaints.filter(context.overall_range("received_at"))
         .exclude(responsible_department="")
         .annotate(wk=context.week_index("received_at"))
-        .filter(wk__isnull=False)
         .values("responsible_department", "wk")
         .annotate(n=Count("id"))
     )
     weekly: dict[str, list[int]] = defaultdict(lambda: [0] * len(context.weeks))
     for row in rows:
-        weekly[row["responsible_department"]][row["wk"]] = row["n"]
+        if row["wk"] is not None:
+            weekly[row["responsible_department"]][row["wk"]] = row["n"]
     labels = dict(Department.choices)
     result = [
         DimensionRow(
