@@ -65,6 +65,7 @@ CLUSTER_WINDOW_DAYS = 30
 CLUSTER_MIN_COMPLAINTS = 3
 TABLE_ROWS = 15
 PERCENTILES = (0.5, 0.9)
+CENTS = Decimal("0.01")
 
 
 # ---- what the page shows ----------------------------------------------------------------------
@@ -521,7 +522,7 @@ def _compensation(context: _Context, per_store: dict[int, list[Figures]]) -> Non
         )
         figures.granted_amount[row["currency"]] = figures.granted_amount.get(
             row["currency"], Decimal(0)
-        ) + (row["amount"] or Decimal(0))
+        ) + Decimal(row["amount"] or 0).quantize(CENTS)
 
 
 def _commitments(context: _Context, per_store: dict[int, list[Figures]]) -> None:
