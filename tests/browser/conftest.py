@@ -1,8 +1,8 @@
 """Real-browser tests: Playwright driving Debian's Chromium against pytest-django's live_server.
 
 Fixtures and helpers for every test in tests/browser/ (each is marked `browser` automatically
-and runs with `transactional_db`, because the live server answers from another thread and
-must see committed rows):
+and runs with `transactional_db` and serialized rollback, because the live server answers from
+another thread and must see committed rows, and the seeded categories must survive flushes):
 
 - `browser`: one headless Chromium per test session (`/usr/bin/chromium`).
 - `page`: a fresh context per test (English, 1366x900), so cookies never leak between tests;
@@ -68,8 +68,9 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
-def _browser_tests_use_transactional_db(transactional_db):
-    """The live server reads from another thread, so test data must be committed."""
+def _browser_tests_use_transactional_db(django_db_serialized_rollback, transactional_db):
+    """The live server reads from another thread, so test data must be committed; the
+    serialized rollback restores the seeded categories, roles and limits after each flush."""
 
 
 @pytest.fixture(scope="session")
