@@ -289,13 +289,13 @@ def tiles(report: WeeklyReport, complaint_links: ComplaintLinks) -> list[Tile]:
             key="compensation",
             label=_("Compensation granted"),
             value=format_money(current.granted_amount),
-            change=_("last week %(amount)s")
-            % {"amount": format_money(report.previous.granted_amount)},
+            change="",
             direction="",
             good=None,
             url=links["resolved"],
             hint=_("Resolutions of the complaints resolved in the week."),
-            detail=_("%(count)s resolutions") % {"count": current.granted},
+            detail=_("%(count)s resolutions · week before: %(amount)s")
+            % {"count": current.granted, "amount": format_money(report.previous.granted_amount)},
         )
     )
     result.append(

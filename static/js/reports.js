@@ -72,7 +72,10 @@
         interaction: { mode: "nearest", intersect: true },
         scales: scales,
         plugins: {
-          legend: { position: "bottom", labels: { boxWidth: 12 } },
+          legend: {
+            position: "bottom",
+            labels: { boxWidth: 12, sort: function (a, b) { return a.datasetIndex - b.datasetIndex; } }
+          },
           tooltip: {
             callbacks: {
               label: function (item) {
