@@ -161,3 +161,22 @@ def test_notification_list_query_count_does_not_grow(
 def test_a_critical_complaint_alerts_the_stores_supervisors(frontdesk, supervisor, store):
     make_complaint(actor=frontdesk, store=store, severity="critical")
     assert Notification.objects.get(recipient=supervisor).kind == NotificationKind.CRITICAL_LOGGED
+
+
+def test_the_bell_costs_one_query_whatever_the_number(
+    frontdesk, supervisor, store, django_assert_num_queries
+):
+    from django.template import Context, Template
+
+    bell = Template("{% load followup_tags %}{% unread_notifications as n %}{{ n }}")
+    make_complaint(actor=frontdesk, store=store, severity="critical")
+    with django_assert_num_queries(1):
+        assert bell.render(Context({"user": supervisor})) == "1"
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient=supervisor, kind=NotificationKind.CRITICAL_LOGGED)
+            for _ in range(120)
+        ]
+    )
+    with django_assert_num_queries(1):
+        assert bell.render(Context({"user": supervisor})) == "100"  # shown as "99+"

@@ -282,6 +282,29 @@ def test_a_worker_killed_in_the_middle_of_a_reminder_still_sends_it_exactly_once
     assert len([m for m in processes.emails() if complaint.reference in m]) == 2
 
 
+def test_a_whole_worker_killed_mid_send_is_made_good_by_the_next_sweep(
+    processes, purged, frontdesk, store
+):
+    complaint = due_soon_complaint(frontdesk, store)
+    first = processes.worker(
+        settings.REDIS_URL,
+        EMAIL_BACKEND="tests.followup.gateways.SlowOnceFileEmailBackend",
+        SLOW_EMAIL_SECONDS="120",
+    )
+    followup_sweep.delay()
+    marker = processes.mail / "sending.pid"
+    wait_until(marker.exists, timeout=60, what="the worker to start sending")
+    processes.kill(first)  # SIGKILL to the main process and its pool alike
+    # Its message now waits, unacknowledged, for the visibility timeout (hours). The next
+    # sweep does not wait: the delivery is still pending, so it is dispatched again.
+    processes.worker(settings.REDIS_URL, name="worker-2", FOLLOWUP_REDISPATCH_AFTER_SECONDS="0")
+    followup_sweep.delay()
+    wait_until(lambda: delivered(address=frontdesk.email), timeout=60, what="the reminders")
+    mails = [m for m in processes.emails() if complaint.reference in m]
+    assert sum("acknowledged" in m for m in mails) == 1
+    assert len(mails) == Delivery.objects.filter(address=frontdesk.email).count()
+
+
 def test_redis_stopped_while_a_complaint_is_logged(processes, client, frontdesk, supervisor, store):
     port = free_private_port()
     url = f"redis://127.0.0.1:{port}/0"
