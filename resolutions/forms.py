@@ -127,6 +127,7 @@ class RejectForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why is it rejected?"),
         max_length=2000,
+        error_messages={"required": _("Say why the resolution is rejected.")},
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The proposer and the customer's case history will show this."),
     )
@@ -160,6 +161,7 @@ class DeclineForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why did the customer decline?"),
         max_length=2000,
+        error_messages={"required": _("Record why the customer declined.")},
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
