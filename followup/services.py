@@ -307,7 +307,8 @@ def _notification_delivery_send(*, delivery: Delivery) -> bool:
 def notifications_for_event(*, event) -> None:
     """Decide who must hear of this event: approvals go to those who may approve, decisions
     to the owner, reassignment and escalation to the new owner, a critical complaint to the
-    store's supervisors. Resolution schedules the survey; closing or reopening ends it."""
+    store's supervisors. A pass-up goes to those whose limit covers the amount. Resolution
+    schedules the survey; closing or reopening ends it."""
     complaint = event.complaint
     action = event.action
     actor = event.actor
@@ -324,7 +325,9 @@ def notifications_for_event(*, event) -> None:
             url=url,
             exclude=actor,
         )
-    elif action == "propose" and event.to_status == Status.AWAITING_APPROVAL:
+    elif (action == "propose" and event.to_status == Status.AWAITING_APPROVAL) or (
+        action == "pass_up"
+    ):
         resolution = complaint.resolutions.filter(is_current=True).first()
         if resolution is not None:
             notifications_send(

@@ -180,3 +180,18 @@ def test_the_bell_costs_one_query_whatever_the_number(
     )
     with django_assert_num_queries(1):
         assert bell.render(Context({"user": supervisor})) == "100"  # shown as "99+"
+
+
+def test_only_approvers_whose_limit_covers_the_amount_are_asked(
+    complaint, frontdesk, supervisor, manager
+):
+    complaint_services.complaint_acknowledge(complaint_id=complaint.pk, actor=frontdesk)
+    resolution_services.resolution_propose(
+        complaint_id=complaint.pk,
+        actor=frontdesk,
+        type="compensation",
+        amount="5000",
+        description="Compensation for the burnt counter",
+    )
+    asked = Notification.objects.filter(kind=NotificationKind.APPROVAL_REQUESTED)
+    assert [n.recipient for n in asked] == [manager]  # a supervisor may grant up to 2,000
