@@ -199,7 +199,13 @@ class ComplaintAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
         "responsible_department",
         "resolved_on_the_spot",
     ]
-    search_fields = ["=reference", "customer__name", "product_sku", "product_batch"]
+    search_fields = [
+        "=reference",
+        "customer__name",
+        "customer__phone",
+        "product_sku",
+        "product_batch",
+    ]
     list_select_related = ["store", "customer", "category", "category__parent", "owner"]
     show_full_result_count = False
     list_per_page = 50

@@ -150,7 +150,9 @@ class ComplaintIntakeForm(forms.ModelForm):
         self.single_store = stores[0] if len(stores) == 1 else None
         if self.single_store is not None:
             self.fields["store"].initial = self.single_store.pk
-        self.fields["customer"].queryset = customers_visible_to(user)
+        self.fields["customer"].queryset = customers_visible_to(user).filter(
+            anonymised_at__isnull=True
+        )
         self.fields["channel"].initial = Channel.WALK_IN
         self.fields["acknowledge_now"].initial = True
         self.fields["received_at"].show_hidden_initial = False

@@ -72,13 +72,14 @@ def due_at(complaint, tz_name: str = "") -> str:
     now = timezone.now()
     if complaint.is_overdue:
         return format_html(
-            '<span class="due-overdue" title="{}"><i class="bi bi-exclamation-triangle-fill" '
+            '<span class="due-overdue text-danger-emphasis" title="{}">'
+            '<i class="bi bi-exclamation-triangle-fill" '
             'aria-hidden="true"></i> {} <span class="badge text-bg-danger">{}</span></span>',
             what,
             shown,
             _("overdue"),
         )
-    css = "due-soon" if due - now <= DUE_SOON else ""
+    css = "due-soon text-warning-emphasis fw-semibold" if due - now <= DUE_SOON else ""
     return format_html('<span class="{}" title="{}">{}</span>', css, what, shown)
 
 

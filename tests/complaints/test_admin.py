@@ -137,3 +137,11 @@ def test_categories_have_two_levels(client, hq):
 def test_supervisors_do_not_edit_categories(client, supervisor):
     client.force_login(supervisor)
     assert client.get(reverse("admin:complaints_category_add")).status_code == 403
+
+
+def test_search_by_reference_customer_and_phone_digits(client, supervisor, complaint):
+    client.force_login(supervisor)
+    phone_digits = str(complaint.customer.phone)[-8:]
+    for term in (complaint.reference, complaint.customer.name, phone_digits):
+        html = client.get(changelist("complaint"), {"q": term}).content.decode()
+        assert complaint.reference in html, term

@@ -365,3 +365,14 @@ def test_lookup_does_not_find_another_stores_customers(client, frontdesk, other_
     html = client.get(reverse("customers:lookup"), {"q": "13712345678"}).content.decode()
     assert "Sun Li" not in html
     assert "No customer found" in html
+
+
+def test_an_anonymised_customer_cannot_be_picked(client, frontdesk, hq, store):
+    from customers.services import customer_anonymise
+
+    erased = CustomerFactory(store=store)
+    customer_anonymise(actor=hq, customer_id=erased.pk)
+    client.force_login(frontdesk)
+    response = client.post(URL, intake(store, customer=erased.pk))
+    assert response.status_code == 200
+    assert not Complaint.objects.exists()
