@@ -461,7 +461,9 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def _available_actions(complaint: Complaint, user, transitions: set[str]) -> list[str]:
+def _available_actions(
+    complaint: Complaint, user, transitions: set[str], attachment_count: int
+) -> list[str]:
     """What this user may do on this complaint now, in the order the buttons appear."""
     names = [name for name in PAGE_TRANSITIONS if name in transitions]
     if complaint.is_open:
@@ -473,7 +475,10 @@ def _available_actions(complaint: Complaint, user, transitions: set[str]) -> lis
         names.append("note")
     if user.has_perm("complaints.record_verdict"):
         names.append("verdict")
-    if user.has_perm("complaints.add_attachment"):
+    if (
+        user.has_perm("complaints.add_attachment")
+        and attachment_count < settings.ATTACHMENT_MAX_COUNT
+    ):
         names.append("upload")
     return names
 
@@ -486,7 +491,8 @@ def complaint_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _visible_complaint(user, reference)
     with timezone.override(store_zone(complaint.store)):
         available = set(services.available_transitions(complaint=complaint, user=user))
-        action_names = _available_actions(complaint, user, available)
+        attachments = list(complaint.attachments.all())
+        action_names = _available_actions(complaint, user, available, len(attachments))
         action_forms = [
             (
                 name,
@@ -495,7 +501,6 @@ def complaint_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
             )
             for name in action_names
         ]
-        attachments = list(complaint.attachments.all())
         customer_recent = (
             complaints_visible_to(user)
             .filter(

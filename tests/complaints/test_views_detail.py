@@ -357,3 +357,20 @@ def test_another_stores_attachment_is_not_found(client, request, frontdesk2, oth
     client.force_login(request.getfixturevalue(role))
     url = reverse("complaints:attachment", args=[other_complaint.reference, attachment.pk])
     assert client.get(url).status_code == 404
+
+
+def test_no_upload_button_once_the_complaint_holds_the_maximum(
+    client, frontdesk, complaint, settings
+):
+    settings.ATTACHMENT_MAX_COUNT = 1
+    attach(complaint, frontdesk)
+    client.force_login(frontdesk)
+    response = client.get(detail(complaint))
+    assert "upload" not in {name for name, _spec, _form in response.context["action_forms"]}
+    refused = client.post(
+        act(complaint, "upload"),
+        {"upload-files": [SimpleUploadedFile("p.png", PNG, content_type="image/png")]},
+    )
+    assert refused.status_code == 302
+    assert complaint.attachments.count() == 1
+    assert any("at most 1" in m for m in messages_of(refused))
