@@ -145,13 +145,15 @@ class PendingApprovalAdmin(ResolutionAdminBase):
     within their limit), oldest first, with approve and reject actions."""
 
     list_display = [
-        "complaint_link",
+        "reference",
         "store",
         "customer",
         "type",
         "amount_display",
+        "offer",
         "proposed_by",
         "waiting_since",
+        "complaint_page",
     ]
     list_filter = ["type"]
     actions = ["approve_selected", "reject_selected"]
@@ -183,6 +185,20 @@ class PendingApprovalAdmin(ResolutionAdminBase):
         if not hasattr(request, "_authority_table"):
             request._authority_table = authority_table(user=request.user)
         return request._authority_table
+
+    @admin.display(description=_("complaint"), ordering="complaint__reference")
+    def reference(self, obj: Resolution) -> str:
+        return obj.complaint.reference
+
+    @admin.display(description=_("what we offer"))
+    def offer(self, obj: Resolution) -> str:
+        return obj.description[:80] + ("…" if len(obj.description) > 80 else "")
+
+    @admin.display(description=_("complaint page"))
+    def complaint_page(self, obj: Resolution) -> str:
+        return format_html(
+            '<a href="{}#resolution">{}</a>', complaint_url(obj.complaint), _("Open")
+        )
 
     @admin.display(description=_("customer"))
     def customer(self, obj: Resolution) -> str:

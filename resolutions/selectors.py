@@ -241,7 +241,7 @@ def fulfilment_tasks_open_for(*, user) -> QuerySet[FulfilmentTask]:
 
 def commitments_due_for(*, user, now=None) -> QuerySet[Commitment]:
     """Unkept commitments the user made or that sit on complaints they own, due within a day
-    or already overdue (broken), most overdue first."""
+    or already overdue (broken), most overdue first; closed complaints' are history."""
     now = now or timezone.now()
     return (
         Commitment.objects.open()
@@ -250,6 +250,7 @@ def commitments_due_for(*, user, now=None) -> QuerySet[Commitment]:
             due_at__lt=now + COMMITMENT_DUE_SOON,
             complaint__in=complaints_visible_to(user),
         )
+        .exclude(complaint__status=Status.CLOSED)
         .select_related("complaint", "complaint__customer")
         .order_by("due_at", "id")
     )

@@ -268,3 +268,17 @@ def test_four_eyes_hold_in_the_admin_even_if_the_list_were_bypassed(rf, supervis
     assert "someone else must approve" in text
     complaint.refresh_from_db()
     assert complaint.status == Status.AWAITING_APPROVAL
+
+
+def test_the_pending_approval_page_offers_approve_and_reject(client, frontdesk, supervisor):
+    complaint = awaiting_approval(proposer=frontdesk, amount="1500")
+    resolution = pending(complaint)
+    client = signed_in(client, supervisor)
+    html = client.get(
+        reverse("admin:resolutions_pendingapproval_change", args=[resolution.pk])
+    ).content.decode()
+    assert 'value="approve_selected"' in html and 'value="reject_selected"' in html
+    # The buttons post the list's action for this one resolution.
+    action(client, "approve_selected", resolution)
+    complaint.refresh_from_db()
+    assert complaint.status == Status.AWAITING_CUSTOMER
