@@ -51,5 +51,10 @@ messages: install
 loadtest: install
 	$(PY) -m loadtest.run $(LOADTEST_ARGS)
 
+# A million complaints in PostgreSQL (BENCH_DATABASE_URL, default onestop_bench; kept between
+# runs, BENCH_ARGS=--fresh rebuilds), then p50/p95 server time per page -> bench-results/latest.md.
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf var

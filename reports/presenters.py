@@ -31,6 +31,7 @@ class Measure:
     link: str | None  # a key of ComplaintLinks.week(), or None
     hint: object = ""
     needs_satisfaction: bool = False
+    short: object = ""  # the column heading where space is short (the stores table)
 
     def value(self, figures: Figures):
         return getattr(figures, self.key)
@@ -44,6 +45,7 @@ MEASURES = [
         False,
         "received",
         gettext_lazy("Complaints received in the week."),
+        short=gettext_lazy("Received"),
     ),
     Measure(
         "resolved",
@@ -52,6 +54,7 @@ MEASURES = [
         True,
         "resolved",
         gettext_lazy("Complaints resolved in the week, whenever received."),
+        short=gettext_lazy("Resolved"),
     ),
     Measure(
         "backlog",
@@ -60,6 +63,7 @@ MEASURES = [
         False,
         "backlog",
         gettext_lazy("Complaints still open at the end of the week (the backlog)."),
+        short=gettext_lazy("Open"),
     ),
     Measure(
         "overdue",
@@ -68,6 +72,7 @@ MEASURES = [
         False,
         "overdue",
         gettext_lazy("Open complaints past their due time at the end of the week."),
+        short=gettext_lazy("Overdue"),
     ),
     Measure(
         "acknowledged_on_time_rate",
@@ -76,6 +81,7 @@ MEASURES = [
         True,
         "acknowledged_on_time",
         gettext_lazy("Of the complaints received in the week."),
+        short=gettext_lazy("Ack. ≤ 24 h"),
     ),
     Measure(
         "resolved_on_time_rate",
@@ -84,6 +90,7 @@ MEASURES = [
         True,
         "resolved_on_time",
         gettext_lazy("Of the complaints resolved in the week."),
+        short=gettext_lazy("On time"),
     ),
     Measure(
         "median_hours",
@@ -92,6 +99,7 @@ MEASURES = [
         False,
         "resolved",
         gettext_lazy("From receipt to resolution, complaints resolved in the week."),
+        short=gettext_lazy("Median h"),
     ),
     Measure(
         "p90_hours",
@@ -100,6 +108,7 @@ MEASURES = [
         False,
         "resolved",
         gettext_lazy("Nine in ten complaints resolved in the week took at most this long."),
+        short=gettext_lazy("P90 h"),
     ),
     Measure(
         "one_stop_rate",
@@ -108,6 +117,7 @@ MEASURES = [
         True,
         "one_stop",
         gettext_lazy("Complaints received in the week and resolved on the spot."),
+        short=gettext_lazy("One-stop"),
     ),
     Measure(
         "reopen_rate",
@@ -116,6 +126,7 @@ MEASURES = [
         False,
         "reopened",
         gettext_lazy("Complaints received in the week that have been reopened since."),
+        short=gettext_lazy("Reopened"),
     ),
     Measure(
         "commitments_kept_rate",
@@ -124,6 +135,7 @@ MEASURES = [
         True,
         "commitments_broken",
         gettext_lazy("Promises to customers due in the week and kept by their due time."),
+        short=gettext_lazy("Promises kept"),
     ),
     Measure(
         "satisfaction_mean",
@@ -133,6 +145,7 @@ MEASURES = [
         "surveys_answered",
         gettext_lazy("Mean score of the answers to surveys sent in the week."),
         needs_satisfaction=True,
+        short=gettext_lazy("Score"),
     ),
     Measure(
         "response_rate",
@@ -142,6 +155,7 @@ MEASURES = [
         "surveys_answered",
         gettext_lazy("Surveys sent in the week that the customer answered."),
         needs_satisfaction=True,
+        short=gettext_lazy("Response"),
     ),
     Measure(
         "dissatisfied_rate",
@@ -151,6 +165,7 @@ MEASURES = [
         "dissatisfied",
         gettext_lazy("Answers scoring 1–2 or saying the problem was not solved."),
         needs_satisfaction=True,
+        short=gettext_lazy("Dissatisfied"),
     ),
 ]
 MEASURES_BY_KEY = {measure.key: measure for measure in MEASURES}
@@ -594,9 +609,10 @@ def league_rows(
     return present + missing, ("-" if descending else "") + key
 
 
-def league_columns(report: WeeklyReport) -> list[tuple[str, str]]:
+def league_columns(report: WeeklyReport) -> list[tuple[str, str, str]]:
+    """(key, short heading, full name) of the stores table's columns."""
     return [
-        ("store", _("Store")),
-        *[(m.key, str(m.label)) for m in table_measures(report)],
-        ("compensation", _("Compensation granted")),
+        ("store", _("Store"), _("Store")),
+        *[(m.key, str(m.short or m.label), str(m.label)) for m in table_measures(report)],
+        ("compensation", _("Compensation"), _("Compensation granted")),
     ]

@@ -64,7 +64,7 @@ class WeeklyReportView(WeeklyReportMixin, TemplateView):
         )
         page = reverse("reports:weekly")
         league_columns = []
-        for key, label in presenters.league_columns(report):
+        for key, label, title in presenters.league_columns(report):
             current = applied_sort.lstrip("-") == key
             descending = applied_sort.startswith("-")
             toggled = key if current and descending else f"-{key}"
@@ -72,7 +72,7 @@ class WeeklyReportView(WeeklyReportMixin, TemplateView):
                 toggled = "store"
             aria = ("descending" if descending else "ascending") if current else None
             league_columns.append(
-                (key, label, f"{page}?{self.query(report, sort=toggled)}#stores", aria)
+                (key, label, title, f"{page}?{self.query(report, sort=toggled)}#stores", aria)
             )
         context.update(
             form=form,

@@ -49,7 +49,20 @@
     });
 
     var scales = {};
-    scales[categoryAxis] = { stacked: !!spec.stacked, ticks: { autoSkip: true, maxRotation: 0 } };
+    var categoryTicks = { autoSkip: true, maxRotation: 0 };
+    if (spec.labels && !horizontal) {
+      // Category names under bars: all of them, slanted and shortened.
+      categoryTicks = {
+        autoSkip: false,
+        maxRotation: 50,
+        callback: function (value) {
+          var label = String(this.getLabelForValue(value));
+          var short = label.split(" › ").pop();
+          return short.length > 22 ? short.slice(0, 21) + "…" : short;
+        }
+      };
+    }
+    scales[categoryAxis] = { stacked: !!spec.stacked, ticks: categoryTicks };
     scales[valueAxis] = {
       beginAtZero: true,
       stacked: !!spec.stacked,
