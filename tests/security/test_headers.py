@@ -67,7 +67,12 @@ PRODUCTION_ENV = {
 
 
 def _production(code: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECURE_SSL_REDIRECT"}}
+    # Not the test run's own switches (browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(PRODUCTION_ENV)
     env["ONESTOP_VAR_DIR"] = "/tmp/onestop-deploy-check"
     return subprocess.run(
