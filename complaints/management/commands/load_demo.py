@@ -82,6 +82,8 @@ MOODS_BY_SEVERITY = {
     "high": ["concerned", "upset", "angry"],
     "critical": ["upset", "angry", "furious"],
 }
+# Categories where a pinned approval's amount makes sense.
+MONEY_CATEGORIES = ["defective-on-arrival", "broke-in-use", "repair-failed", "damaged-in-delivery"]
 WEEKS = 13
 GENERAL_COMPLAINTS = 270
 CUSTOMERS_PER_STORE = 110
@@ -773,17 +775,17 @@ def _pinned_plans(ctx: DemoContext) -> list[Plan]:
             lambda c: c.level == "head_office",
             {"severity": "critical", "category_code": "safety-hazard"},
         ),
-        ("sh01", 26, story_approval, status_is(Status.AWAITING_APPROVAL), {"amount": 450}),
-        ("sh01", 30, story_approval, status_is(Status.AWAITING_APPROVAL), {"amount": 1200}),
+        ("sh01", 8, story_approval, status_is(Status.AWAITING_APPROVAL), {"amount": 450}),
+        ("sh01", 14, story_approval, status_is(Status.AWAITING_APPROVAL), {"amount": 1200}),
         ("sh01", 44, story_approval, status_is(Status.AWAITING_APPROVAL), {"amount": 1800}),
         ("sh01", 36, story_approval, status_is(Status.AWAITING_APPROVAL), {"amount": 5999}),
         ("bj01", 28, story_approval, status_is(Status.AWAITING_APPROVAL), {"amount": 3299}),
-        ("bj01", 34, story_approval, status_is(Status.AWAITING_APPROVAL), {"amount": 800}),
-        ("sh01", 30, story_standard, status_is(Status.AWAITING_CUSTOMER), {}),
+        ("bj01", 12, story_approval, status_is(Status.AWAITING_APPROVAL), {"amount": 800}),
+        ("sh01", 9, story_standard, status_is(Status.AWAITING_CUSTOMER), {}),
         ("sh01", 40, story_approval, status_is(Status.AWAITING_CUSTOMER), {"amount": 900}),
         ("bj01", 30, story_standard, status_is(Status.AWAITING_CUSTOMER), {}),
         ("sh01", 45, story_approval, status_is(Status.IN_FULFILMENT), {"amount": 1500}),
-        ("sh01", 40, story_approval, status_is(Status.IN_FULFILMENT), {"amount": 599}),
+        ("sh01", 16, story_approval, status_is(Status.IN_FULFILMENT), {"amount": 599}),
         ("bj01", 50, story_approval, status_is(Status.IN_FULFILMENT), {"amount": 699}),
         ("sh01", 3, story_on_the_spot, status_is(Status.RESOLVED), {}),
         ("sh01", 60, story_standard, status_is(Status.RESOLVED), {}),
@@ -793,6 +795,8 @@ def _pinned_plans(ctx: DemoContext) -> list[Plan]:
     plans = []
     for store, hours_ago, story, until, extra in specs:
         owner = u["frontdesk" if store == "sh01" else "frontdesk2"]
+        if "amount" in extra:  # money at stake: a product problem
+            extra = {"category_code": ctx.rng.choice(MONEY_CATEGORIES), **extra}
         plans.append(
             _plan(
                 ctx,
@@ -801,7 +805,8 @@ def _pinned_plans(ctx: DemoContext) -> list[Plan]:
                 story=story,
                 owner=owner,
                 until=until,
-                pace=0.3,
+                # Recent ones move fast enough to reach their state in the hours they have.
+                pace=0.3 if hours_ago >= 24 else 0.1,
                 **extra,
             )
         )
