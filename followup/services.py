@@ -10,6 +10,7 @@ delivery still pending.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -182,16 +183,33 @@ def deliveries_queue(*, deliveries: list[Delivery]) -> list[Delivery]:
     return created
 
 
-def deliveries_dispatch(*, delivery_ids: list[int]) -> int:
+# After a failed publish this process leaves the broker alone for a few seconds, so that a
+# request writing several events pays the broker's timeout once, not once per event.
+BROKER_BACKOFF_SECONDS = 10.0
+_broker_down_until = 0.0
+
+
+def broker_backoff_reset() -> None:
+    """Forget a recent broker failure (tests; a process that knows the broker is back)."""
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
+def deliveries_dispatch(*, delivery_ids: list[int], backoff: bool = True) -> int:
     """Hand deliveries to the broker. Never raises: when the broker is down (or hung past the
     socket timeouts) the rows stay pending and the sweep dispatches them later."""
+    global _broker_down_until
     from .tasks import deliver
 
+    if backoff and time.monotonic() < _broker_down_until:
+        logger.warning("Broker down: %d deliveries left for the sweep", len(delivery_ids))
+        return 0
     dispatched = []
     for pk in delivery_ids:
         try:
             deliver.apply_async(kwargs={"delivery_id": pk}, retry=False)
         except Exception:  # noqa: BLE001 - any broker failure: the sweep will retry
+            _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
             logger.warning(
                 "Broker unavailable: %d deliveries left for the sweep",
                 len(delivery_ids) - len(dispatched),
@@ -225,7 +243,7 @@ def deliveries_redispatch(*, now=None, stale_after: timedelta | None = None) -> 
     ]
     if not ids:
         return 0
-    return deliveries_dispatch(delivery_ids=ids)
+    return deliveries_dispatch(delivery_ids=ids, backoff=False)
 
 
 def delivery_send(*, delivery_id: int) -> bool:

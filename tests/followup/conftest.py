@@ -15,6 +15,16 @@ from followup.sms import MemorySmsBackend
 from tests.factories import CustomerFactory, make_complaint
 
 
+@pytest.fixture(autouse=True)
+def _broker_backoff_forgotten():
+    """A test that took the broker down must not make the next one skip dispatching."""
+    from followup.services import broker_backoff_reset
+
+    broker_backoff_reset()
+    yield
+    broker_backoff_reset()
+
+
 @pytest.fixture
 def sms():
     """The SMS gateway's memory: a list of {"to", "text"}."""
