@@ -12,9 +12,12 @@ from followup.models import Notification, NotificationKind, SurveyInvitation, Su
 from followup.sms import MemorySmsBackend
 from tests.browser.conftest import describe_violations
 from tests.factories import CustomerFactory, make_complaint
-from tests.followup.conftest import resolve_on_the_spot, send_outbox
+from tests.followup.conftest import resolve_on_the_spot, seed_data, send_outbox  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("seed_data"),
+]
 
 
 @pytest.fixture

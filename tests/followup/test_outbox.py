@@ -16,7 +16,10 @@ from followup.tasks import deliver
 from resolutions import services as resolution_services
 from tests.followup.conftest import broker, send_outbox
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("seed_data"),
+]
 
 
 def drain_queue() -> list[tuple[str, dict]]:
