@@ -100,13 +100,13 @@ def weekly_digests_send(*, now: datetime | None = None) -> int:
         monday = digest_week_due(store=store, now=now)
         if monday is None:
             continue
+        managers = selectors.store_managers(store_id=store.pk)
+        if not managers:
+            continue
         with transaction.atomic():
             if not ledger_claim(
                 subject_type="store", subject_id=store.pk, kind="digest", step=week_label(monday)
             ):
-                continue
-            managers = selectors.store_managers(store_id=store.pk)
-            if not managers:
                 continue
             figures = _report_figures(
                 store=store, monday=monday, manager=managers[0], now=now

@@ -51,7 +51,6 @@ MESSAGES = {
         "The customer of complaint %(reference)s is not satisfied (score %(score)s, problem "
         "solved: %(solved)s). Consider reopening it."
     ),
-    "callback_due": _("Call back the customer of complaint %(reference)s."),
     "weekly_digest": _("The weekly summary of %(store)s for %(week)s is ready."),
 }
 

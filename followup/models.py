@@ -35,7 +35,6 @@ class NotificationKind(models.TextChoices):
     COMMITMENT_OVERDUE = "commitment_overdue", _("Commitment overdue")
     COMMITMENT_OVERDUE_DAY = "commitment_overdue_day", _("Commitment a day overdue")
     SURVEY_DISSATISFIED = "survey_dissatisfied", _("Customer dissatisfied")
-    CALLBACK_DUE = "callback_due", _("Callback to make")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly summary")
 
 
