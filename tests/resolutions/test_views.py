@@ -416,3 +416,40 @@ def test_my_work_shows_approvals_tasks_and_broken_commitments(frontdesk, supervi
     assert "Approvals waiting for me" not in html
     assert 'data-testid="tasks-count">1<' in html and "Finance: pay the refund" in html
     assert "Call back about the refund" in html and "1 broken" in html
+
+
+def test_my_work_runs_a_constant_number_of_queries(
+    frontdesk, supervisor, django_assert_max_num_queries
+):
+    from django.template import Context, Template
+
+    for _ in range(8):
+        awaiting_approval(proposer=frontdesk, amount="1500")
+        accepted = awaiting_customer(proposer=frontdesk, type="exchange")
+        services.resolution_record_acceptance(
+            complaint_id=accepted.pk, actor=frontdesk, method="verbal"
+        )
+        Commitment.objects.create(
+            complaint=accepted,
+            description="Call back",
+            due_at=timezone.now() - timedelta(hours=1),
+            made_by=frontdesk,
+        )
+    template = Template('{% include "resolutions/_my_work.html" %}')
+    for user in (supervisor, frontdesk):
+        user.has_perm("complaints.approve_resolution")  # the page has loaded permissions
+        with django_assert_max_num_queries(9):
+            html = template.render(Context({"user": user}))
+    assert 'data-testid="tasks-count">8<' in html and "8 broken" in html
+
+
+def test_the_script_hint_include_shows_the_categorys_script(frontdesk):
+    from django.template import Context, Template
+
+    from tests.factories import leaf_category
+
+    template = Template('{% include "resolutions/_script_hint.html" %}')
+    html = template.render(Context({"category": leaf_category("safety-hazard")}))
+    assert "What to say: Safety hazard" in html and "your safety comes first" in html
+    assert 'data-script-hint-url="/resolutions/scripts/hint/"' in html
+    assert "Choose a category" in template.render(Context({"category": None}))
