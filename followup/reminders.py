@@ -25,7 +25,7 @@ from complaints.models import Complaint, Status
 from resolutions.models import Commitment, Resolution, ResolutionState
 
 from . import selectors
-from .models import NotificationKind, SweepCursor
+from .models import LedgerEntry, NotificationKind, SweepCursor
 from .services import complaint_path, ledger_claim, local_time, notifications_send, user_label
 
 logger = logging.getLogger("followup.reminders")
@@ -274,18 +274,12 @@ def reminders_sweep(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     start, last_ids = _cursor_start(now)
     earliest = now - timedelta(hours=settings.FOLLOWUP_CATCH_UP_HOURS)
-    audience = _Audience()
-    done = 0
-    seen: set[tuple[str, int, str]] = set()
+    candidates: dict[tuple[str, int, str], tuple[Step, Subject]] = {}
 
-    def run(step: Step, subject: Subject) -> None:
-        nonlocal done
-        key = (subject.kind, subject.pk, step_key(step, subject.due))
-        if key in seen:
-            return
-        seen.add(key)
-        if step_run(step=step, subject=subject, audience=audience):
-            done += 1
+    def consider(step: Step, subject: Subject) -> None:
+        candidates.setdefault(
+            (subject.kind, subject.pk, step_key(step, subject.due)), (step, subject)
+        )
 
     steps = ladder()
     for step in steps:
@@ -296,10 +290,8 @@ def reminders_sweep(*, now: datetime | None = None) -> int:
         if lo >= hi:
             continue
         for subject in SOURCES[step.deadline](lo, hi):
-            run(step, subject)
+            consider(step, subject)
 
-    # Rows created since the last sweep may have been born past a threshold (a letter logged
-    # days after it arrived; a commitment due within the hour).
     new_ids = dict(last_ids)
     if not last_ids:
         new_ids = {
@@ -334,11 +326,26 @@ def reminders_sweep(*, now: datetime | None = None) -> int:
                 if step.deadline == subject.kind and _due_now(
                     step, subject, now=now, earliest=earliest
                 ):
-                    run(step, subject)
+                    consider(step, subject)
         if born:
             new_ids["complaint"] = max(born[-1].pk, int(last_ids.get("complaint", 0)))
         if commitments:
             new_ids["commitment"] = max(commitments[-1].pk, int(last_ids.get("commitment", 0)))
+    # Windows overlap (the margin) and the newest rows are looked at again: one query tells
+    # which steps already happened, so only the new ones try to claim the ledger.
+    done = 0
+    if candidates:
+        known = set(
+            LedgerEntry.objects.filter(
+                kind="reminder",
+                subject_type__in={key[0] for key in candidates},
+                subject_id__in={key[1] for key in candidates},
+            ).values_list("subject_type", "subject_id", "step")
+        )
+        audience = _Audience()
+        for key, (step, subject) in candidates.items():
+            if key not in known and step_run(step=step, subject=subject, audience=audience):
+                done += 1
     _cursor_advance(now, new_ids)
     return done
 

@@ -265,7 +265,8 @@ def delivery_send(*, delivery_id: int) -> bool:
         if delivery.status != DeliveryStatus.PENDING:
             return False
         try:
-            with translation.override(delivery.language):
+            # A savepoint: a gateway error undoes what sending wrote (a survey's token).
+            with transaction.atomic(), translation.override(delivery.language):
                 if delivery.purpose == DeliveryPurpose.SURVEY:
                     from .surveys import survey_delivery_send
 

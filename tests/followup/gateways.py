@@ -20,3 +20,17 @@ class SlowOnceFileEmailBackend(EmailBackend):
             marker.write_text(str(os.getpid()))
             time.sleep(float(os.environ.get("SLOW_EMAIL_SECONDS", "60")))
         return super().send_messages(email_messages)
+
+
+class FailingOnceSmsBackend:
+    """An SMS gateway that refuses the first message, then keeps them like MemorySmsBackend."""
+
+    failed = False
+
+    def send(self, *, to: str, text: str) -> None:
+        from followup.sms import MemorySmsBackend
+
+        if not FailingOnceSmsBackend.failed:
+            FailingOnceSmsBackend.failed = True
+            raise ConnectionError("gateway timeout")
+        MemorySmsBackend.outbox.append({"to": to, "text": text})

@@ -240,3 +240,19 @@ def test_an_invalid_answer_is_refused_with_the_form(client, resolved_complaint, 
     assert response.status_code == 200
     assert 'data-testid="survey-form"' in response.content.decode()
     assert SurveyInvitation.objects.get().answered_at is None
+
+
+def test_a_gateway_failure_leaves_the_survey_to_be_sent_again_with_a_working_link(
+    client, resolved_complaint, sms, settings
+):
+    from tests.followup.gateways import FailingOnceSmsBackend
+
+    settings.SMS_BACKEND = "tests.followup.gateways.FailingOnceSmsBackend"
+    FailingOnceSmsBackend.failed = False
+    surveys.surveys_send_due(now=timezone.now() + timedelta(hours=25))
+    assert send_outbox() == 0  # the gateway refused
+    invitation = SurveyInvitation.objects.get()
+    assert invitation.state == SurveyState.SCHEDULED and invitation.token_hash is None
+    assert send_outbox() == 1  # the next attempt goes through
+    token = LINK.search(sms[-1]["text"]).group(1)
+    assert client.get(reverse("followup:survey", args=[token])).status_code == 200
