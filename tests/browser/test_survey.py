@@ -68,3 +68,30 @@ def test_a_customer_answers_the_survey_in_chinese(
 
     page.goto(live_server.url + survey_path)  # the link worked once
     assert page.get_by_test_id("survey-form").count() == 0
+
+
+def test_the_supervisor_sees_the_alert_and_reopens_from_it(
+    page, live_server, login, password, survey_path, supervisor, axe, screenshot
+):
+    from django.test import Client
+
+    Client().post(survey_path, {"satisfaction": "1", "solved": "no"})  # the customer answers
+    invitation = SurveyInvitation.objects.select_related("complaint").get()
+    reference = invitation.complaint.reference
+
+    login(page, live_server, "supervisor", password)
+    assert page.get_by_test_id("unread-count").inner_text() == "1"
+    page.get_by_test_id("notification-bell").click()
+    page.wait_for_url("**/notifications/")
+    assert reference in page.get_by_test_id("notification").first.inner_text()
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
+    screenshot(page, "notifications-reopen-offer")
+
+    offer = page.get_by_test_id("reopen-offer")
+    offer.locator("input[name=reason]").fill("The customer says the kettle still leaks")
+    with page.expect_navigation():
+        offer.get_by_role("button").click()
+    assert page.url.endswith(f"/complaints/{reference}/")
+    invitation.complaint.refresh_from_db()
+    assert invitation.complaint.status == "investigating"
