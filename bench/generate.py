@@ -310,6 +310,7 @@ def generate(*, total: int, years: float = 3.0, seed: int = 20261125, out=sys.st
         # key triggers (checked again below) for the length of this transaction.
         cursor.execute("SET LOCAL session_replication_role = replica")
         ids = Ids(cursor, list(TABLES))
+        dropped: list[tuple[str, str]] = []
         out_ = {table: CopyBuffer(cursor, table, columns) for table, columns in TABLES.items()}
         customers_t = out_["customers_customer"]
         complaints_t = out_["complaints_complaint"]
@@ -321,15 +322,19 @@ def generate(*, total: int, years: float = 3.0, seed: int = 20261125, out=sys.st
         surveys_t = out_["followup_surveyinvitation"]
         callbacks_t = out_["followup_callback"]
 
+        # Customers and receipt times, store by store; then every complaint in time order
+        # across the stores, as they would have arrived (so the table's physical order
+        # follows time, as in production, which the planner's estimates depend on).
         shares = [share for *_rest, share in STORES]
         share_total = sum(shares)
-        for store, share in zip(stores, shares, strict=True):
+        category_cum = list(_cumulative(category_weights))
+        sku_cum = list(_cumulative(sku_weights))
+        contexts, plan = [], []
+        for store_index, (store, share) in enumerate(zip(stores, shares, strict=True)):
             count = round(total * share / share_total)
             if store is stores[-1]:
-                count = total - stats["complaints"]
+                count = total - len(plan)
             zone = ZoneInfo(store.time_zone)
-            fds, sups = staff[store.pk]["fd"], staff[store.pk]["sup"]
-            approvers = sups + staff[store.pk]["mgr"]
             currency = store.currency
 
             # Customers of this store: many complain once, a few again and again.
@@ -357,14 +362,25 @@ def generate(*, total: int, years: float = 3.0, seed: int = 20261125, out=sys.st
                 customer_consent.append(consent)
                 customer_lang.append(language)
             customer_weights = [1 / (rank + 1) ** 0.35 for rank in range(len(customer_ids))]
-            customer_cum = list(_cumulative(customer_weights))
-            category_cum = list(_cumulative(category_weights))
-            sku_cum = list(_cumulative(sku_weights))
+            contexts.append(
+                (
+                    store,
+                    zone,
+                    staff[store.pk]["fd"],
+                    staff[store.pk]["sup"],
+                    staff[store.pk]["sup"] + staff[store.pk]["mgr"],
+                    currency,
+                    customer_ids,
+                    customer_consent,
+                    customer_lang,
+                    list(_cumulative(customer_weights)),
+                )
+            )
 
             # Receipt times: growth over the years (density rising linearly), opening
             # hours 9–21 local, busier at weekends.
-            times = []
-            while len(times) < count:
+            made = 0
+            while made < count:
                 day = begin + (now - begin) * math.sqrt(rng.random())
                 local = datetime.fromtimestamp(day, zone)
                 if local.weekday() < 5 and rng.random() < 0.25:
@@ -376,393 +392,409 @@ def generate(*, total: int, years: float = 3.0, seed: int = 20261125, out=sys.st
                 )
                 value = local.timestamp()
                 if value < now - 60:
-                    times.append(value)
-            times.sort()
+                    plan.append((value, store_index))
+                    made += 1
+        customers_t.flush()
+        plan.sort()
+        _indexes_drop(cursor, dropped)
 
-            for received in times:
-                stats["complaints"] += 1
-                pk = ids.take("complaints_complaint")
-                year = datetime.fromtimestamp(received, zone).year
-                counters[(store.pk, year)] += 1
-                reference = f"{store.code.upper()}-{year}-{counters[(store.pk, year)]:06d}"
-                index = _pick(rng, customer_cum)
-                customer, consent = customer_ids[index], customer_consent[index]
-                channel = pick_channel()
-                severity = pick_severity()
-                level = pick_level()
-                category, category_hours = leaves[_pick(rng, category_cum)]
-                limit = level_hours[level]
-                if category_hours:
-                    limit = min(limit, float(category_hours))
-                if severity == "critical":
-                    limit /= 2
-                owner = rng.choice(fds)
+        for received, store_index in plan:
+            (
+                store,
+                zone,
+                fds,
+                sups,
+                approvers,
+                currency,
+                customer_ids,
+                customer_consent,
+                customer_lang,
+                customer_cum,
+            ) = contexts[store_index]
+            stats["complaints"] += 1
+            pk = ids.take("complaints_complaint")
+            year = datetime.fromtimestamp(received, zone).year
+            counters[(store.pk, year)] += 1
+            reference = f"{store.code.upper()}-{year}-{counters[(store.pk, year)]:06d}"
+            index = _pick(rng, customer_cum)
+            customer, consent = customer_ids[index], customer_consent[index]
+            channel = pick_channel()
+            severity = pick_severity()
+            level = pick_level()
+            category, category_hours = leaves[_pick(rng, category_cum)]
+            limit = level_hours[level]
+            if category_hours:
+                limit = min(limit, float(category_hours))
+            if severity == "critical":
+                limit /= 2
+            owner = rng.choice(fds)
 
-                product_name = sku = batch = ""
-                if rng.random() < 0.7:
-                    if rng.random() < 0.04:
-                        sku, lot = rng.choice(bad_lot_list)
-                    else:
-                        sku, lot = skus[_pick(rng, sku_cum)], rng.randint(1, 40)
-                    product_name, batch = product_of[sku], f"{sku}-L{lot:02d}"
-                opening = rng.choice(ACCOUNT_OPENINGS).format(
-                    p=product_name or "order", n=rng.randint(2, 9)
-                )
-                account = opening + rng.choice(ACCOUNT_ENDINGS)
-
-                # The story: how long until acknowledged, resolved, closed.
-                walk_in = channel == "walk_in"
-                one_stop = rng.random() < (0.45 if walk_in else 0.2)
-                stuck = rng.random() < 0.0015  # forgotten: open and overdue for long
-                if one_stop:
-                    ack = resolved = received + rng.uniform(300, 2400)
+            product_name = sku = batch = ""
+            if rng.random() < 0.7:
+                if rng.random() < 0.04:
+                    sku, lot = rng.choice(bad_lot_list)
                 else:
-                    ack = received if walk_in else received + rng.expovariate(1 / (5 * hour))
-                    if rng.random() < 0.05:
-                        ack = received + rng.uniform(24, 60) * hour  # acknowledged late
-                    resolved = ack + rng.lognormvariate(math.log(0.55 * limit * hour), 0.8)
-                paused = 0
-                if not one_stop and rng.random() < 0.5:
-                    paused = int(rng.uniform(2, 40) * hour)
-                    resolved += paused
-                if stuck:
-                    resolved = now + 1e9
-                reopened = not one_stop and rng.random() < 0.03
-                outcome = "resolved"
-                roll = rng.random()
-                if not one_stop and roll < 0.015:
-                    outcome = "unfounded"
-                elif not one_stop and roll < 0.025:
-                    outcome = "withdrawn"
-                elif not one_stop and roll < 0.028:
-                    outcome = "malicious"
-                ack_due = received + 24 * hour
-                resolve_due = received + limit * hour + paused
-
-                status, closure, closed = "closed", "", None
-                acknowledged = ack if ack < now else None
-                resolved_at = None
-                clock_paused = None
-                if outcome != "resolved":
-                    closed = (ack if acknowledged else received) + rng.uniform(4, 72) * hour
-                    if closed > now:
-                        closed = None
-                        status = "investigating" if acknowledged else "new"
-                    else:
-                        closure = outcome
-                elif resolved <= now:
-                    resolved_at = resolved
-                    closed = resolved + rng.uniform(1, 8) * 86400
-                    if closed > now or rng.random() < 0.04:
-                        closed, status = None, "resolved"
-                    else:
-                        closure = "resolved"
-                else:
-                    # Still open: where in the lifecycle depends on how far it has come.
-                    if acknowledged is None:
-                        status = "new"
-                    else:
-                        stage = (now - received) / max(resolved - received, 1)
-                        status = (
-                            "acknowledged"
-                            if stage < 0.15
-                            else "investigating"
-                            if stage < 0.45
-                            else rng.choice(
-                                [
-                                    "awaiting_approval",
-                                    "awaiting_customer",
-                                    "awaiting_customer",
-                                    "in_fulfilment",
-                                    "investigating",
-                                ]
-                            )
-                        )
-                    if status == "awaiting_customer":
-                        clock_paused = received + (now - received) * 0.6
-                if stuck:
-                    status = rng.choice(["acknowledged", "investigating", "awaiting_approval"])
-                open_now = status not in ("resolved", "closed")
-                reopen_count = 1 if reopened and not open_now else 0
-                verdict = {
-                    "unfounded": "unfounded",
-                    "malicious": "malicious",
-                }.get(outcome, "good_faith" if resolved_at else "undetermined")
-                department = ""
-                if resolved_at or (acknowledged and rng.random() < 0.5):
-                    department = pick_department()
-                last = max(v for v in (received, acknowledged, resolved_at, closed) if v)
-                events = []
-                complaints_row = [
-                    str(pk),
-                    reference,
-                    channel,
-                    ts(received),
-                    product_name,
-                    sku,
-                    batch,
-                    NULL,
-                    "",
-                    severity,
-                    level,
-                    esc(account),
-                    "",
-                    rng.choice(MOODS),
-                    verdict,
-                    "",
-                    department,
-                    status,
-                    closure,
-                    ts(ack_due),
-                    ts(resolve_due),
-                    ts(acknowledged) if acknowledged else NULL,
-                    ts(resolved_at) if resolved_at else NULL,
-                    ts(closed) if closed else NULL,
-                    ts(clock_paused) if clock_paused else NULL,
-                    str(paused),
-                    "t" if one_stop and resolved_at else "f",
-                    str(reopen_count),
-                    "0",
-                    ts(received),
-                    ts(last),
-                    "1",  # version, set below
-                    str(category),
-                    str(owner),
-                    str(customer),
-                    str(owner),
-                    str(store.pk),
-                ]
-
-                def event(kind, at, frm="", to="", action="", actor=owner, text="", log=events):
-                    log.append((kind, frm, to, action, text, at, actor))
-
-                event("created", received, to="new", action="create")
-                if one_stop and resolved_at:
-                    event("transition", resolved_at, "new", "resolved", "resolve_on_the_spot")
-                else:
-                    if acknowledged:
-                        event("transition", acknowledged, "new", "acknowledged", "acknowledge")
-                        if status not in ("acknowledged",) or closed or resolved_at:
-                            event(
-                                "transition",
-                                acknowledged + 600,
-                                "acknowledged",
-                                "investigating",
-                                "investigate",
-                            )
-
-                # Resolution, approval, fulfilment.
-                needs_resolution = (resolved_at is not None) or status in (
-                    "awaiting_approval",
-                    "awaiting_customer",
-                    "in_fulfilment",
-                )
-                if needs_resolution:
-                    kind, _w, (low, high), plan = pick_resolution()
-                    amount = 0 if high == 0 else round(rng.uniform(low, high) / 10) * 10
-                    if one_stop:
-                        amount = min(amount, 200)
-                    proposed = (
-                        resolved_at - rng.uniform(0.1, 0.4) * (resolved_at - received)
-                        if resolved_at and not one_stop
-                        else (resolved_at or (acknowledged or received) + 3600)
-                    )
-                    proposed = min(proposed, now - 60)
-                    if reopen_count:
-                        # The first offer did not hold: retired when reopened.
-                        old = ids.take("resolutions_resolution")
-                        resolutions_t.add(
-                            str(old), "apology", "0.00", currency, "First offer", "",
-                            "fulfilled", "f", ts(received + hour), "f", ts(received + hour),
-                            "verbal", "", ts(received + hour), str(owner), str(pk), str(owner),
-                        )  # fmt: skip
-                        event("transition", received + 2 * hour, "resolved", "investigating",
-                              "reopen", actor=rng.choice(sups), text="Called again.")  # fmt: skip
-                    approval = amount > 200 and not one_stop
-                    accepted = resolved_at or (
-                        proposed + hour if status == "in_fulfilment" else None
-                    )
-                    state = (
-                        "fulfilled"
-                        if resolved_at
-                        else "accepted"
-                        if status == "in_fulfilment"
-                        else "awaiting_approval"
-                        if status == "awaiting_approval"
-                        else "offered"
-                    )
-                    if status == "awaiting_approval":
-                        approval, accepted = True, None
-                    resolution = ids.take("resolutions_resolution")
-                    resolutions_t.add(
-                        str(resolution),
-                        kind,
-                        f"{amount:.2f}",
-                        currency,
-                        "What we offered",
-                        "",
-                        state,
-                        "t",
-                        ts(proposed),
-                        "t" if one_stop else "f",
-                        ts(accepted) if accepted else NULL,
-                        "verbal" if accepted else "",
-                        "",
-                        ts(resolved_at) if resolved_at else NULL,
-                        str(owner) if accepted else NULL,
-                        str(pk),
-                        str(owner),
-                    )
-                    stats["resolutions"] += 1
-                    if not one_stop:
-                        target = "awaiting_approval" if approval else "awaiting_customer"
-                        event("transition", proposed, "investigating", target, "propose")
-                    if approval and status != "awaiting_approval":
-                        decided = proposed + rng.uniform(0.2, 6) * hour
-                        decisions_t.add(
-                            str(ids.take("resolutions_approvaldecision")),
-                            "approve",
-                            "",
-                            ts(decided),
-                            str(rng.choice(approvers)),
-                            str(resolution),
-                        )
-                        event("transition", decided, "awaiting_approval", "awaiting_customer",
-                              "approve", actor=rng.choice(approvers))  # fmt: skip
-                    if accepted and not one_stop:
-                        event("transition", accepted, "awaiting_customer", "in_fulfilment",
-                              "customer_accepts")  # fmt: skip
-                    if plan and (accepted or one_stop):
-                        done = resolved_at
-                        tasks_t.add(
-                            str(ids.take("resolutions_fulfilmenttask")),
-                            plan[0],
-                            plan[1],
-                            NULL,
-                            ts(done) if done else NULL,
-                            "",
-                            str(owner) if done else NULL,
-                            str(owner),
-                            str(resolution),
-                        )
-                    if resolved_at and not one_stop:
-                        event("transition", resolved_at, "in_fulfilment", "resolved",
-                              "complete_fulfilment")  # fmt: skip
-
-                if closed:
-                    action = CLOSING_ACTIONS[outcome]
-                    frm = "resolved" if outcome == "resolved" else "investigating"
-                    event("transition", closed, frm, "closed", action)
-
-                # A promise made when it could not be settled at once.
-                if not one_stop and acknowledged and rng.random() < 0.14:
-                    made = acknowledged
-                    due = made + rng.uniform(12, 72) * hour
-                    kept = None
-                    roll = rng.random()
-                    if roll < 0.86:
-                        kept = made + (due - made) * rng.uniform(0.2, 0.98)
-                    elif roll < 0.93:
-                        kept = due + rng.uniform(1, 30) * hour
-                    if kept and kept > now:
-                        kept = None
-                    commitments_t.add(
-                        str(ids.take("resolutions_commitment")),
-                        "Call the customer back with the outcome",
-                        ts(due),
-                        ts(made),
-                        ts(kept) if kept else NULL,
-                        str(pk),
-                        str(owner) if kept else NULL,
-                        str(owner),
-                    )
-                    event("commitment", made, action="commitment_make")
-
-                # Follow-up: a survey for those who agreed to be contacted, else a callback.
-                if resolved_at:
-                    send_at = resolved_at + 24 * hour
-                    if consent:
-                        survey = ids.take("followup_surveyinvitation")
-                        answered = sat = solved = None
-                        state, sent, send_due, expires = "scheduled", None, send_at, None
-                        if send_at <= now:
-                            state, sent, send_due = "sent", send_at, None
-                            expires = send_at + 14 * 86400
-                            if rng.random() < 0.46:
-                                answered = sent + rng.expovariate(1 / (20 * hour))
-                                if answered > now:
-                                    answered = None
-                                else:
-                                    state = "answered"
-                                    sat = rng.choices([1, 2, 3, 4, 5], [6, 8, 16, 35, 35])[0]
-                                    solved = sat >= 3 or rng.random() < 0.3
-                        surveys_t.add(
-                            str(survey),
-                            state,
-                            customer_lang[index],
-                            "sms" if sent else "",
-                            NULL,
-                            ts(resolved_at),
-                            ts(send_due) if send_due else NULL,
-                            NULL,
-                            NULL,
-                            ts(sent) if sent else NULL,
-                            ts(expires) if expires else NULL,
-                            ts(answered) if answered else NULL,
-                            str(sat) if sat else NULL,
-                            ("t" if solved else "f") if solved is not None else NULL,
-                            "",
-                            str(pk),
-                        )
-                        stats["surveys"] += 1
-                    elif send_at <= now and rng.random() < 0.6:
-                        done = send_at + rng.uniform(1, 48) * hour
-                        reached = rng.random() < 0.8
-                        sat = (
-                            rng.choices([1, 2, 3, 4, 5], [5, 7, 18, 35, 35])[0] if reached else None
-                        )
-                        callbacks_t.add(
-                            str(ids.take("followup_callback")),
-                            "no_consent",
-                            ts(send_at),
-                            "1",
-                            ts(done) if done < now else NULL,
-                            ts(done) if done < now else NULL,
-                            ("t" if reached else "f") if done < now else NULL,
-                            str(sat) if sat and done < now else NULL,
-                            ("t" if (sat or 0) >= 3 else "f") if sat and done < now else NULL,
-                            "",
-                            str(pk),
-                            str(owner) if done < now else NULL,
-                            NULL,
-                        )
-
-                complaints_row[31] = str(len(events))
-                complaints_t.add(*complaints_row)
-                for kind, frm, to, action, text, at, actor in events:
-                    events_t.add(
-                        str(ids.take("complaints_complaintevent")),
-                        kind,
-                        frm,
-                        to,
-                        action,
-                        esc(text),
-                        "{}",
-                        ts(min(at, now - 1)),
-                        str(actor) if actor else NULL,
-                        str(pk),
-                    )
-                stats["events"] += len(events)
-            for buffer in out_.values():
-                buffer.flush()
-            print(
-                f"  {store.code}: {count:,} complaints ({time.monotonic() - started:.0f} s)",
-                file=out,
-                flush=True,
+                    sku, lot = skus[_pick(rng, sku_cum)], rng.randint(1, 40)
+                product_name, batch = product_of[sku], f"{sku}-L{lot:02d}"
+            opening = rng.choice(ACCOUNT_OPENINGS).format(
+                p=product_name or "order", n=rng.randint(2, 9)
             )
+            account = opening + rng.choice(ACCOUNT_ENDINGS)
+
+            # The story: how long until acknowledged, resolved, closed.
+            walk_in = channel == "walk_in"
+            one_stop = rng.random() < (0.45 if walk_in else 0.2)
+            stuck = rng.random() < 0.0015  # forgotten: open and overdue for long
+            if one_stop:
+                ack = resolved = received + rng.uniform(300, 2400)
+            else:
+                ack = received if walk_in else received + rng.expovariate(1 / (5 * hour))
+                if rng.random() < 0.05:
+                    ack = received + rng.uniform(24, 60) * hour  # acknowledged late
+                resolved = ack + rng.lognormvariate(math.log(0.55 * limit * hour), 0.8)
+            paused = 0
+            if not one_stop and rng.random() < 0.5:
+                paused = int(rng.uniform(2, 40) * hour)
+                resolved += paused
+            if stuck:
+                resolved = now + 1e9
+            reopened = not one_stop and rng.random() < 0.03
+            outcome = "resolved"
+            roll = rng.random()
+            if not one_stop and roll < 0.015:
+                outcome = "unfounded"
+            elif not one_stop and roll < 0.025:
+                outcome = "withdrawn"
+            elif not one_stop and roll < 0.028:
+                outcome = "malicious"
+            ack_due = received + 24 * hour
+            resolve_due = received + limit * hour + paused
+
+            status, closure, closed = "closed", "", None
+            acknowledged = ack if ack < now else None
+            resolved_at = None
+            clock_paused = None
+            if outcome != "resolved":
+                closed = (ack if acknowledged else received) + rng.uniform(4, 72) * hour
+                if closed > now:
+                    closed = None
+                    status = "investigating" if acknowledged else "new"
+                else:
+                    closure = outcome
+            elif resolved <= now:
+                resolved_at = resolved
+                closed = resolved + rng.uniform(1, 8) * 86400
+                if closed > now or rng.random() < 0.04:
+                    closed, status = None, "resolved"
+                else:
+                    closure = "resolved"
+            else:
+                # Still open: where in the lifecycle depends on how far it has come.
+                if acknowledged is None:
+                    status = "new"
+                else:
+                    stage = (now - received) / max(resolved - received, 1)
+                    status = (
+                        "acknowledged"
+                        if stage < 0.15
+                        else "investigating"
+                        if stage < 0.45
+                        else rng.choice(
+                            [
+                                "awaiting_approval",
+                                "awaiting_customer",
+                                "awaiting_customer",
+                                "in_fulfilment",
+                                "investigating",
+                            ]
+                        )
+                    )
+                if status == "awaiting_customer":
+                    clock_paused = received + (now - received) * 0.6
+            if stuck:
+                status = rng.choice(["acknowledged", "investigating", "awaiting_approval"])
+            open_now = status not in ("resolved", "closed")
+            reopen_count = 1 if reopened and not open_now else 0
+            verdict = {
+                "unfounded": "unfounded",
+                "malicious": "malicious",
+            }.get(outcome, "good_faith" if resolved_at else "undetermined")
+            department = ""
+            if resolved_at or (acknowledged and rng.random() < 0.5):
+                department = pick_department()
+            last = max(v for v in (received, acknowledged, resolved_at, closed) if v)
+            events = []
+            complaints_row = [
+                str(pk),
+                reference,
+                channel,
+                ts(received),
+                product_name,
+                sku,
+                batch,
+                NULL,
+                "",
+                severity,
+                level,
+                esc(account),
+                "",
+                rng.choice(MOODS),
+                verdict,
+                "",
+                department,
+                status,
+                closure,
+                ts(ack_due),
+                ts(resolve_due),
+                ts(acknowledged) if acknowledged else NULL,
+                ts(resolved_at) if resolved_at else NULL,
+                ts(closed) if closed else NULL,
+                ts(clock_paused) if clock_paused else NULL,
+                str(paused),
+                "t" if one_stop and resolved_at else "f",
+                str(reopen_count),
+                "0",
+                ts(received),
+                ts(last),
+                "1",  # version, set below
+                str(category),
+                str(owner),
+                str(customer),
+                str(owner),
+                str(store.pk),
+            ]
+
+            def event(kind, at, frm="", to="", action="", actor=owner, text="", log=events):
+                log.append((kind, frm, to, action, text, at, actor))
+
+            event("created", received, to="new", action="create")
+            if one_stop and resolved_at:
+                event("transition", resolved_at, "new", "resolved", "resolve_on_the_spot")
+            else:
+                if acknowledged:
+                    event("transition", acknowledged, "new", "acknowledged", "acknowledge")
+                    if status not in ("acknowledged",) or closed or resolved_at:
+                        event(
+                            "transition",
+                            acknowledged + 600,
+                            "acknowledged",
+                            "investigating",
+                            "investigate",
+                        )
+
+            # Resolution, approval, fulfilment.
+            needs_resolution = (resolved_at is not None) or status in (
+                "awaiting_approval",
+                "awaiting_customer",
+                "in_fulfilment",
+            )
+            if needs_resolution:
+                kind, _w, (low, high), plan = pick_resolution()
+                amount = 0 if high == 0 else round(rng.uniform(low, high) / 10) * 10
+                if one_stop:
+                    amount = min(amount, 200)
+                proposed = (
+                    resolved_at - rng.uniform(0.1, 0.4) * (resolved_at - received)
+                    if resolved_at and not one_stop
+                    else (resolved_at or (acknowledged or received) + 3600)
+                )
+                proposed = min(proposed, now - 60)
+                if reopen_count:
+                    # The first offer did not hold: retired when reopened.
+                    old = ids.take("resolutions_resolution")
+                    resolutions_t.add(
+                        str(old), "apology", "0.00", currency, "First offer", "",
+                        "fulfilled", "f", ts(received + hour), "f", ts(received + hour),
+                        "verbal", "", ts(received + hour), str(owner), str(pk), str(owner),
+                    )  # fmt: skip
+                    event("transition", received + 2 * hour, "resolved", "investigating",
+                          "reopen", actor=rng.choice(sups), text="Called again.")  # fmt: skip
+                approval = amount > 200 and not one_stop
+                accepted = resolved_at or (proposed + hour if status == "in_fulfilment" else None)
+                state = (
+                    "fulfilled"
+                    if resolved_at
+                    else "accepted"
+                    if status == "in_fulfilment"
+                    else "awaiting_approval"
+                    if status == "awaiting_approval"
+                    else "offered"
+                )
+                if status == "awaiting_approval":
+                    approval, accepted = True, None
+                resolution = ids.take("resolutions_resolution")
+                resolutions_t.add(
+                    str(resolution),
+                    kind,
+                    f"{amount:.2f}",
+                    currency,
+                    "What we offered",
+                    "",
+                    state,
+                    "t",
+                    ts(proposed),
+                    "t" if one_stop else "f",
+                    ts(accepted) if accepted else NULL,
+                    "verbal" if accepted else "",
+                    "",
+                    ts(resolved_at) if resolved_at else NULL,
+                    str(owner) if accepted else NULL,
+                    str(pk),
+                    str(owner),
+                )
+                stats["resolutions"] += 1
+                if not one_stop:
+                    target = "awaiting_approval" if approval else "awaiting_customer"
+                    event("transition", proposed, "investigating", target, "propose")
+                if approval and status != "awaiting_approval":
+                    decided = proposed + rng.uniform(0.2, 6) * hour
+                    decisions_t.add(
+                        str(ids.take("resolutions_approvaldecision")),
+                        "approve",
+                        "",
+                        ts(decided),
+                        str(rng.choice(approvers)),
+                        str(resolution),
+                    )
+                    event("transition", decided, "awaiting_approval", "awaiting_customer",
+                          "approve", actor=rng.choice(approvers))  # fmt: skip
+                if accepted and not one_stop:
+                    event("transition", accepted, "awaiting_customer", "in_fulfilment",
+                          "customer_accepts")  # fmt: skip
+                if plan and (accepted or one_stop):
+                    done = resolved_at
+                    tasks_t.add(
+                        str(ids.take("resolutions_fulfilmenttask")),
+                        plan[0],
+                        plan[1],
+                        NULL,
+                        ts(done) if done else NULL,
+                        "",
+                        str(owner) if done else NULL,
+                        str(owner),
+                        str(resolution),
+                    )
+                if resolved_at and not one_stop:
+                    event("transition", resolved_at, "in_fulfilment", "resolved",
+                          "complete_fulfilment")  # fmt: skip
+
+            if closed:
+                action = CLOSING_ACTIONS[outcome]
+                frm = "resolved" if outcome == "resolved" else "investigating"
+                event("transition", closed, frm, "closed", action)
+
+            # A promise made when it could not be settled at once.
+            if not one_stop and acknowledged and rng.random() < 0.14:
+                made = acknowledged
+                due = made + rng.uniform(12, 72) * hour
+                kept = None
+                roll = rng.random()
+                if roll < 0.86:
+                    kept = made + (due - made) * rng.uniform(0.2, 0.98)
+                elif roll < 0.93:
+                    kept = due + rng.uniform(1, 30) * hour
+                if kept and kept > now:
+                    kept = None
+                commitments_t.add(
+                    str(ids.take("resolutions_commitment")),
+                    "Call the customer back with the outcome",
+                    ts(due),
+                    ts(made),
+                    ts(kept) if kept else NULL,
+                    str(pk),
+                    str(owner) if kept else NULL,
+                    str(owner),
+                )
+                event("commitment", made, action="commitment_make")
+
+            # Follow-up: a survey for those who agreed to be contacted, else a callback.
+            if resolved_at:
+                send_at = resolved_at + 24 * hour
+                if consent:
+                    survey = ids.take("followup_surveyinvitation")
+                    answered = sat = solved = None
+                    state, sent, send_due, expires = "scheduled", None, send_at, None
+                    if send_at <= now:
+                        state, sent, send_due = "sent", send_at, None
+                        expires = send_at + 14 * 86400
+                        if rng.random() < 0.46:
+                            answered = sent + rng.expovariate(1 / (20 * hour))
+                            if answered > now:
+                                answered = None
+                            else:
+                                state = "answered"
+                                sat = rng.choices([1, 2, 3, 4, 5], [6, 8, 16, 35, 35])[0]
+                                solved = sat >= 3 or rng.random() < 0.3
+                    surveys_t.add(
+                        str(survey),
+                        state,
+                        customer_lang[index],
+                        "sms" if sent else "",
+                        NULL,
+                        ts(resolved_at),
+                        ts(send_due) if send_due else NULL,
+                        NULL,
+                        NULL,
+                        ts(sent) if sent else NULL,
+                        ts(expires) if expires else NULL,
+                        ts(answered) if answered else NULL,
+                        str(sat) if sat else NULL,
+                        ("t" if solved else "f") if solved is not None else NULL,
+                        "",
+                        str(pk),
+                    )
+                    stats["surveys"] += 1
+                elif send_at <= now and rng.random() < 0.6:
+                    done = send_at + rng.uniform(1, 48) * hour
+                    reached = rng.random() < 0.8
+                    sat = rng.choices([1, 2, 3, 4, 5], [5, 7, 18, 35, 35])[0] if reached else None
+                    callbacks_t.add(
+                        str(ids.take("followup_callback")),
+                        "no_consent",
+                        ts(send_at),
+                        "1",
+                        ts(done) if done < now else NULL,
+                        ts(done) if done < now else NULL,
+                        ("t" if reached else "f") if done < now else NULL,
+                        str(sat) if sat and done < now else NULL,
+                        ("t" if (sat or 0) >= 3 else "f") if sat and done < now else NULL,
+                        "",
+                        str(pk),
+                        str(owner) if done < now else NULL,
+                        NULL,
+                    )
+
+            complaints_row[31] = str(len(events))
+            complaints_t.add(*complaints_row)
+            for kind, frm, to, action, text, at, actor in events:
+                events_t.add(
+                    str(ids.take("complaints_complaintevent")),
+                    kind,
+                    frm,
+                    to,
+                    action,
+                    esc(text),
+                    "{}",
+                    ts(min(at, now - 1)),
+                    str(actor) if actor else NULL,
+                    str(pk),
+                )
+            stats["events"] += len(events)
+            if stats["complaints"] % 100_000 == 0:
+                for buffer in out_.values():
+                    buffer.flush()
+                print(
+                    f"  {stats['complaints']:,} complaints ({time.monotonic() - started:.0f} s)",
+                    file=out,
+                    flush=True,
+                )
 
         for buffer in out_.values():
             buffer.flush()
+        print(
+            f"  rows written ({time.monotonic() - started:.0f} s); indexing", file=out, flush=True
+        )
+        _indexes_create(cursor, dropped)
         for table in TABLES:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
@@ -778,6 +810,27 @@ def generate(*, total: int, years: float = 3.0, seed: int = 20261125, out=sys.st
             cursor.execute(f"ANALYZE {table}")
     result["seconds"] = round(time.monotonic() - started, 1)
     return result
+
+
+def _indexes_drop(cursor, dropped: list) -> None:
+    """Drop the plain indexes of the big tables for the load (a bulk load then one index
+    build is much faster than maintaining a dozen indexes row by row); keys and unique
+    constraints stay."""
+    big = [table for table in TABLES if table != "customers_customer"]
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
+        " AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+        [big],
+    )
+    for name, definition in cursor.fetchall():
+        dropped.append((name, definition))
+        cursor.execute(f'DROP INDEX "{name}"')
+
+
+def _indexes_create(cursor, dropped: list) -> None:
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for _name, definition in dropped:
+        cursor.execute(definition)
 
 
 def _cumulative(weights):

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -30,7 +31,6 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
-    Sum,
     Value,
     Window,
 )
@@ -42,28 +42,25 @@ TzGroups = Sequence[tuple[ZoneInfo, Sequence[int]]]
 
 
 class SqlTemplate(Expression):
-    """SQL text with `{name}` placeholders for columns and `%s` placeholders for parameters.
+    """Hand-written SQL per database vendor, with `{name}` placeholders for columns.
 
-    The columns (field paths, joins allowed) are resolved and compiled once each, however
-    often the text uses them; the parameters (integers and aware datetimes only) are written
-    into the SQL as literals.
-    For conditions repeated for many moments in one query (a CASE per week, a count per
-    week end), this keeps building the query cheap: Django's Q objects are resolved and
-    compiled lookup by lookup, which costs more than the database's work here.
+    The columns (field paths, joins allowed, or expressions) are resolved and compiled once
+    each, however often the text uses them. The text carries its constants as literals,
+    built by this module from values it computed itself (never from user input): the week
+    index below repeats a dozen instants per time zone, and Django's Q objects (resolved
+    lookup by lookup) and the driver's parameter adaptation cost more than the query.
     """
 
-    def __init__(self, template: str, columns: dict[str, str], params: Sequence, output_field):
+    def __init__(self, templates: dict[str, str], columns: dict, output_field):
         super().__init__(output_field=output_field)
-        self.template = template
+        self.templates = templates
         self.names = list(columns)
-        self.columns = [F(path) for path in columns.values()]
-        self.params = list(params)
+        self.columns = [F(c) if isinstance(c, str) else c for c in columns.values()]
 
     @cached_property
     def identity(self):
-        # Django's default derives this from the constructor's arguments through
-        # inspect.signature, which is slow with hundreds of parameters.
-        return (self.__class__, self.template, tuple(self.names), tuple(self.params))
+        # Django's default derives this from the constructor's arguments via inspect.
+        return (self.__class__, tuple(sorted(self.templates.items())), tuple(self.names))
 
     def __eq__(self, other):
         return (
@@ -82,104 +79,100 @@ class SqlTemplate(Expression):
         self.columns = list(exprs)
 
     def as_sql(self, compiler, connection):
-        compiled = {}
+        template = self.templates.get(connection.vendor)
+        if template is None:
+            raise NotImplementedError(f"no SQL for {connection.vendor}")
+        compiled, params = {}, []
         for name, column in zip(self.names, self.columns, strict=True):
             sql, column_params = compiler.compile(column)
-            if column_params:
-                raise ValueError("SqlTemplate columns must compile without parameters")
+            if column_params and template.count("{" + name + "}") > 1:
+                raise ValueError(f"column {name} with parameters used more than once")
             compiled[name] = sql
-        sql = self.template.format(**compiled)
-        return "(" + _inline(sql, self.params, connection) + ")", []
+            params += column_params
+        return "(" + template.format(**compiled) + ")", params
 
 
-def _literal(value, connection) -> str:
-    """A parameter as an SQL literal. Only integers and datetimes the report computed itself
-    (never user input) get here; inlining them spares the driver adapting the same few
-    instants hundreds of times per query, which cost more than the query."""
-    if isinstance(value, bool) or not isinstance(value, int | datetime):
-        raise TypeError(f"cannot inline {value!r}")
-    if isinstance(value, int):
-        return str(int(value))
+ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
+
+
+def _zone_literal(tz: ZoneInfo) -> str:
+    if not ZONE_NAME.match(tz.key or ""):
+        raise ValueError(f"unexpected time zone name {tz.key!r}")
+    return f"'{tz.key}'"
+
+
+def _instant(value: datetime, vendor: str) -> str:
+    """An aware instant as a literal: timestamptz on PostgreSQL, Django's UTC text on SQLite."""
     if value.tzinfo is None:
         raise ValueError("naive datetime")
     utc = value.astimezone(UTC)
-    if connection.vendor == "postgresql":
+    if vendor == "postgresql":
         return f"'{utc.isoformat()}'::timestamptz"
-    # SQLite stores UTC as text, like Django's own adapter.
-    return "'" + str(connection.ops.adapt_datetimefield_value(value)) + "'"
+    return "'" + utc.replace(tzinfo=None).isoformat(sep=" ") + "'"
 
 
-def _inline(sql: str, params: Sequence, connection) -> str:
-    parts = sql.split("%s")
-    if len(parts) != len(params) + 1:
-        raise ValueError("placeholders and parameters differ")
-    literals: dict = {}
-    out = [parts[0]]
-    for value, part in zip(params, parts[1:], strict=True):
-        if value not in literals:
-            literals[value] = _literal(value, connection)
-        out.append(literals[value])
-        out.append(part)
-    return "".join(out)
+def _stores_in(store_ids: Sequence[int]) -> str:
+    return "{store} IN (" + ", ".join(str(int(pk)) for pk in store_ids) + ")"
 
 
-def _in_stores(store_ids: Sequence[int]) -> tuple[str, list]:
-    return "{store} IN (" + ", ".join(["%s"] * len(store_ids)) + ")", list(store_ids)
+def _per_zone(tz_groups: TzGroups, make, default: str) -> str:
+    """`make(tz)` for the row's store's zone (a CASE on the store when zones differ)."""
+    if len(tz_groups) == 1:
+        return make(tz_groups[0][0])
+    whens = " ".join(f"WHEN {_stores_in(store_ids)} THEN {make(tz)}" for tz, store_ids in tz_groups)
+    return f"CASE {whens} ELSE {default} END"
 
 
 def week_index(
-    field: str, *, tz_groups: TzGroups, weeks: Sequence[IsoWeek], store_field: str = "store_id"
-) -> SqlTemplate:
-    """0 … len(weeks)-1 for the week (in the row's store time zone) `field` falls in, else
-    NULL. `tz_groups` pairs each time zone with the ids of the selected stores in it."""
-    whens, params = [], []
-    single_zone = len(tz_groups) == 1
-    for tz, store_ids in tz_groups:
-        for index, week in enumerate(weeks):
-            condition = "{value} >= %s AND {value} < %s"
-            condition_params = [week.start_in(tz), week.end_in(tz)]
-            if not single_zone:
-                stores_sql, store_params = _in_stores(store_ids)
-                condition = f"{stores_sql} AND {condition}"
-                condition_params = store_params + condition_params
-            whens.append(f"WHEN {condition} THEN {int(index)}")
-            params += condition_params
-    return SqlTemplate(
-        "CASE " + " ".join(whens) + " ELSE NULL END",
-        {"value": field, "store": store_field},
-        params,
-        IntegerField(),
-    )
-
-
-def count_at_moments(
-    condition_sql: str,
-    columns: dict[str, str],
+    field,
     *,
     tz_groups: TzGroups,
-    moments: dict[ZoneInfo, datetime],
+    weeks: Sequence[IsoWeek],
     store_field: str = "store_id",
-) -> Sum:
-    """How many rows meet `condition_sql` (its `%s` all stand for one moment) at each time
-    zone's own moment."""
-    whens, params = [], []
-    single_zone = len(tz_groups) == 1
-    count = condition_sql.count("%s")
-    for tz, store_ids in tz_groups:
-        condition, condition_params = condition_sql, [moments[tz]] * count
-        if not single_zone:
-            stores_sql, store_params = _in_stores(store_ids)
-            condition = f"{stores_sql} AND {condition}"
-            condition_params = store_params + condition_params
-        whens.append(f"WHEN {condition} THEN 1")
-        params += condition_params
-    return Sum(
-        SqlTemplate(
-            "CASE " + " ".join(whens) + " ELSE 0 END",
-            {**columns, "store": store_field},
-            params,
-            IntegerField(),
+    until: bool = False,
+) -> SqlTemplate:
+    """Which of `weeks` (consecutive, in each row's store time zone) `field` falls in.
+
+    By default: 0 … n-1, or a value outside that range (or NULL) when outside the weeks.
+    With `until=True`: the first week whose end is after `field` (clamped to 0 … n; n when
+    NULL or later), i.e. `field < end of week i` exactly when i >= the result.
+
+    PostgreSQL counts 7-day steps of the row's local wall-clock time from the first Monday
+    00:00 (local time has no daylight-saving jumps, so the steps are exact); SQLite, which
+    has no time zones, walks the weeks' UTC boundaries in a CASE.
+    """
+    n = len(weeks)
+    first_monday = weeks[0].monday.isoformat()
+
+    def pg(tz: ZoneInfo) -> str:
+        steps = (
+            f"FLOOR(EXTRACT(EPOCH FROM (({{value}} AT TIME ZONE {_zone_literal(tz)})"
+            f" - TIMESTAMP '{first_monday} 00:00:00')) / 604800)::integer"
         )
+        # GREATEST and LEAST skip NULLs: a missing timestamp must become n first.
+        return f"LEAST(GREATEST(COALESCE({steps}, {n}), 0), {n})" if until else steps
+
+    def sqlite(tz: ZoneInfo) -> str:
+        ends = [week.end_in(tz) for week in weeks]
+        if until:
+            whens = [
+                f"WHEN {{value}} < {_instant(end, 'sqlite')} THEN {i}" for i, end in enumerate(ends)
+            ]
+            return f"CASE {' '.join(whens)} ELSE {n} END"
+        whens = [f"WHEN {{value}} < {_instant(weeks[0].start_in(tz), 'sqlite')} THEN NULL"]
+        whens += [
+            f"WHEN {{value}} < {_instant(end, 'sqlite')} THEN {i}" for i, end in enumerate(ends)
+        ]
+        return f"CASE {' '.join(whens)} ELSE NULL END"
+
+    outside = str(n) if until else "NULL"
+    return SqlTemplate(
+        {
+            "postgresql": _per_zone(tz_groups, pg, outside),
+            "sqlite": _per_zone(tz_groups, sqlite, outside),
+        },
+        {"value": field, "store": store_field},
+        IntegerField(),
     )
 
 

@@ -9,7 +9,8 @@ time zone, whoever looks at the list and wherever the stores are.
     received_local_after / received_local_before   dates, inclusive, store-local
     resolved_local_after / resolved_local_before   dates, inclusive, store-local
     open_at_end_of / overdue_at_end_of             a date: open (overdue) at the end of that
-                                                   store-local day (or now, if that is sooner)
+                                                   store-local day (for today or later: as
+                                                   things stand, with the due times to come)
     acknowledged_on_time / resolved_on_time        yes | no
     resolution_type                                the current resolution's type
     commitment_due_week + commitment_result        ISO week (2026-W47); any | kept | broken
@@ -139,19 +140,16 @@ class ReportDrilldownFilters(django_filters.FilterSet):
     def filter_local(self, queryset: QuerySet, name: str, value: date | None) -> QuerySet:
         if not value:
             return queryset
-        now = timezone.now()
         if name == "open_at_end_of":
             return queryset.filter(
                 self._per_zone(
-                    lambda tz: measures.open_at(min(local_midnight(value + timedelta(1), tz), now))
+                    lambda tz: measures.open_at(local_midnight(value + timedelta(1), tz))
                 )
             )
         if name == "overdue_at_end_of":
             return queryset.filter(
                 self._per_zone(
-                    lambda tz: measures.overdue_at(
-                        min(local_midnight(value + timedelta(1), tz), now)
-                    )
+                    lambda tz: measures.overdue_at(local_midnight(value + timedelta(1), tz))
                 )
             )
         field, bound = name.rsplit("_local_", 1)

@@ -25,15 +25,21 @@ class ComplaintLinks:
 
     def __init__(self, store_ids: list[int]):
         self.store_ids = list(store_ids)
-        self.base = reverse("complaints:list")
+        # A page links hundreds of figures: the fixed part of the address is built once.
+        self.prefix = (
+            f"{reverse('complaints:list')}?{urlencode([('store', pk) for pk in store_ids])}"
+        )
+        self._weeks: dict[IsoWeek, dict[str, str]] = {}
+        self._stores: dict[int, ComplaintLinks] = {}
 
     def for_store(self, store_id: int) -> ComplaintLinks:
-        return ComplaintLinks([store_id])
+        if store_id not in self._stores:
+            self._stores[store_id] = ComplaintLinks([store_id])
+        return self._stores[store_id]
 
     def url(self, **params) -> str:
-        query = [("store", pk) for pk in self.store_ids]
-        query += [(key, value) for key, value in params.items() if value not in (None, "")]
-        return f"{self.base}?{urlencode(query)}"
+        query = urlencode([(k, v) for k, v in params.items() if v not in (None, "")])
+        return f"{self.prefix}&{query}" if query else self.prefix
 
     # ---- received in the week (store-local Monday to Sunday) -------------------------------
 
@@ -53,6 +59,11 @@ class ComplaintLinks:
 
     def week(self, week: IsoWeek) -> dict[str, str]:
         """Every per-week figure's link, by figure name."""
+        if week not in self._weeks:
+            self._weeks[week] = self._week(week)
+        return self._weeks[week]
+
+    def _week(self, week: IsoWeek) -> dict[str, str]:
         w = str(week)
         return {
             "received": self.received(week),

@@ -53,29 +53,6 @@ def open_at(moment: datetime, prefix: str = "") -> Q:
     )
 
 
-# The same two rules as SQL templates for the report, which asks them for 13 week ends in one
-# query (see aggregates.SqlTemplate); every `%s` stands for the moment. The drill-down tests
-# check that the report's counts and the list's (which uses the Q objects) agree.
-MOMENT_COLUMNS = {
-    "received": "received_at",
-    "resolved": "resolved_at",
-    "closed": "closed_at",
-    "resolve_due": "resolve_due_at",
-    "ack_due": "ack_due_at",
-    "acknowledged": "acknowledged_at",
-    "paused": "clock_paused_at",
-}
-OPEN_AT_SQL = (
-    "{received} < %s AND (({resolved} IS NULL AND {closed} IS NULL) OR {resolved} >= %s"
-    " OR ({resolved} IS NULL AND {closed} >= %s))"
-)
-OVERDUE_AT_SQL = (
-    OPEN_AT_SQL + " AND ({resolve_due} < %s OR ({ack_due} < %s AND ({acknowledged} IS NULL"
-    " OR {acknowledged} >= %s)))"
-    " AND NOT ({paused} IS NOT NULL AND {paused} <= %s)"
-)
-
-
 def overdue_at(moment: datetime) -> Q:
     """Open at `moment` with the resolution (or a still missing acknowledgement) overdue,
     unless the clock was paused then, waiting for the customer."""
@@ -83,7 +60,7 @@ def overdue_at(moment: datetime) -> Q:
         Q(ack_due_at__lt=moment)
         & (Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=moment))
     )
-    paused = Q(clock_paused_at__isnull=False, clock_paused_at__lte=moment)
+    paused = Q(clock_paused_at__isnull=False, clock_paused_at__lt=moment)
     return open_at(moment) & late & ~paused
 
 

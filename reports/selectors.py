@@ -39,9 +39,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from complaints.models import OPEN_STATUSES, Channel, Department, Status, Store
+from complaints.models import Channel, Department, Status, Store
 from complaints.selectors import complaints_visible_to, stores_visible_to
 from customers.models import mask_phone
 from resolutions.models import Commitment, Resolution, ResolutionType
@@ -50,7 +51,6 @@ from . import measures
 from .aggregates import (
     HoursBetween,
     TzGroups,
-    count_at_moments,
     in_local_range,
     overall_range,
     percentiles,
@@ -350,6 +350,10 @@ class _Context:
     def week(self) -> IsoWeek:
         return self.weeks[-1]
 
+    def has_week(self, index) -> bool:
+        """A week number from `week_index` that is one of the report's weeks."""
+        return index is not None and 0 <= index < len(self.weeks)
+
     def week_index(self, field_name: str, *, store_field: str = "store_id"):
         return week_index(
             field_name, tz_groups=self.tz_groups, weeks=self.weeks, store_field=store_field
@@ -394,8 +398,8 @@ def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
         )
     )
     for row in rows:
-        if row["wk"] is None:  # inside the overall range, outside its store's weeks
-            continue
+        if not context.has_week(row["wk"]):
+            continue  # inside the overall range, outside its store's weeks
         figures = per_store[row["store_id"]][row["wk"]]
         figures.received = row["received"]
         figures.acknowledged_on_time = row["acknowledged_on_time"]
@@ -414,8 +418,8 @@ def _resolved_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
         )
     )
     for row in rows:
-        if row["wk"] is None:  # inside the overall range, outside its store's weeks
-            continue
+        if not context.has_week(row["wk"]):
+            continue  # inside the overall range, outside its store's weeks
         figures = per_store[row["store_id"]][row["wk"]]
         figures.resolved = row["resolved"]
         figures.resolved_on_time = row["resolved_on_time"]
@@ -438,7 +442,7 @@ def _hours_to_resolve(
         fractions=PERCENTILES,
     )
     for (index,), values in by_week.items():
-        if index is None:
+        if not context.has_week(index):
             continue
         trend[index].median_hours, trend[index].p90_hours = values[0.5], values[0.9]
     if len(context.store_ids) == 1:
@@ -458,43 +462,52 @@ def _hours_to_resolve(
             per_store[store_id][-1].p90_hours = values[0.9]
 
 
-def week_end_instants(context: _Context) -> list[dict[ZoneInfo, datetime]]:
-    """For each week, its end in each zone, never later than now (the current week's backlog
-    is today's)."""
-    return [
-        {tz: min(week.end_in(tz), context.now) for tz, _ in context.tz_groups}
-        for week in context.weeks
-    ]
-
-
 def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> int:
-    """Backlog and overdue at each week's end, and the approvals pending now (one query)."""
-    ends = week_end_instants(context)
-    earliest = min(min(moments.values()) for moments in ends)
-    latest = max(max(moments.values()) for moments in ends)
-    aggregates = {"approvals_pending": Count("id", filter=Q(status=Status.AWAITING_APPROVAL))}
-    for index, moments in enumerate(ends):
-        for name, condition in (
-            ("backlog", measures.OPEN_AT_SQL),
-            ("overdue", measures.OVERDUE_AT_SQL),
-        ):
-            aggregates[f"{name}_{index}"] = count_at_moments(
-                condition, measures.MOMENT_COLUMNS, tz_groups=context.tz_groups, moments=moments
-            )
+    """Open and overdue at each week's end (`measures.open_at`, `measures.overdue_at`), and
+    the approvals pending now, in one query.
+
+    Each complaint's timestamps are turned into week numbers: the first week whose end comes
+    after its receipt, after its resolution or closure, after each due time, after its
+    acknowledgement and after the pause of its clock. The database counts complaints per
+    combination of those numbers (a few hundred groups, whatever the data size), and the
+    counts are then added up per week: open at the end of week i when received ≤ i <
+    resolved, overdue when also due ≤ i (or acknowledgement due ≤ i < acknowledged) and
+    i < paused.
+    """
+    n = len(context.weeks)
+    earliest = min(context.weeks[0].end_in(tz) for tz, _ in context.tz_groups)
+    latest = max(context.weeks[-1].end_in(tz) for tz, _ in context.tz_groups)
+
+    def until(field):
+        return week_index(field, tz_groups=context.tz_groups, weeks=context.weeks, until=True)
+
     rows = (
         context.complaints.filter(received_at__lt=latest)
         .filter(
-            Q(status__in=OPEN_STATUSES) | Q(resolved_at__gte=earliest) | Q(closed_at__gte=earliest)
+            Q(resolved_at__isnull=True, closed_at__isnull=True)
+            | Q(resolved_at__gte=earliest)
+            | Q(closed_at__gte=earliest)
         )
-        .values("store_id")
-        .annotate(**aggregates)
+        .annotate(
+            arrived=until("received_at"),
+            left=until(Coalesce("resolved_at", "closed_at")),
+            resolve_due=until("resolve_due_at"),
+            ack_due=until("ack_due_at"),
+            acknowledged=until("acknowledged_at"),
+            paused=until("clock_paused_at"),
+        )
+        .values("store_id", "arrived", "left", "resolve_due", "ack_due", "acknowledged", "paused")
+        .annotate(n=Count("id"), pending=Count("id", filter=Q(status=Status.AWAITING_APPROVAL)))
     )
     pending = 0
     for row in rows:
-        pending += row["approvals_pending"]
-        for index, figures in enumerate(per_store[row["store_id"]]):
-            figures.backlog = row[f"backlog_{index}"]
-            figures.overdue = row[f"overdue_{index}"]
+        pending += row["pending"]
+        figures = per_store[row["store_id"]]
+        for i in range(row["arrived"], min(row["left"], n)):
+            figures[i].backlog += row["n"]
+            late = i >= row["resolve_due"] or row["ack_due"] <= i < row["acknowledged"]
+            if late and i < row["paused"]:
+                figures[i].overdue += row["n"]
     return pending
 
 
@@ -514,7 +527,7 @@ def _compensation(context: _Context, per_store: dict[int, list[Figures]]) -> Non
         .annotate(granted=Count("id"), amount=Sum("amount"))
     )
     for row in rows:
-        if row["wk"] is None:
+        if not context.has_week(row["wk"]):
             continue
         figures = per_store[row["complaint__store_id"]][row["wk"]]
         figures.granted_by_type[row["type"]] = (
@@ -542,7 +555,7 @@ def _commitments(context: _Context, per_store: dict[int, list[Figures]]) -> None
         )
     )
     for row in rows:
-        if row["wk"] is None:
+        if not context.has_week(row["wk"]):
             continue
         figures = per_store[row["complaint__store_id"]][row["wk"]]
         figures.commitments_due = row["due"]
@@ -582,7 +595,7 @@ def _satisfaction(context: _Context, per_store: dict[int, list[Figures]]) -> boo
         )
     )
     for row in rows:
-        if row["wk"] is None:
+        if not context.has_week(row["wk"]):
             continue
         figures = per_store[row["complaint__store_id"]][row["wk"]]
         figures.surveys_sent = row["sent"]
@@ -607,7 +620,7 @@ def _two_week_counts(context: _Context, dimension: str, *extra: str) -> dict:
     )
     counts: dict = defaultdict(lambda: [0, 0])
     for row in rows:
-        if row["wk"] is None:
+        if row["wk"] not in (0, 1):
             continue
         key = (row[dimension], *(row[name] for name in extra))
         counts[key][row["wk"]] = row["n"]
@@ -666,7 +679,7 @@ def _departments(context: _Context) -> list[DimensionRow]:
     )
     weekly: dict[str, list[int]] = defaultdict(lambda: [0] * len(context.weeks))
     for row in rows:
-        if row["wk"] is not None:
+        if context.has_week(row["wk"]):
             weekly[row["responsible_department"]][row["wk"]] = row["n"]
     labels = dict(Department.choices)
     result = [
