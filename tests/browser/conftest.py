@@ -4,7 +4,8 @@ Fixtures and helpers for every test in tests/browser/ (each is marked `browser` 
 and runs with `transactional_db` and serialized rollback, because the live server answers from
 another thread and must see committed rows, and the seeded categories must survive flushes):
 
-- `browser`: one headless Chromium per test session (`/usr/bin/chromium`).
+- `browser`: a headless Chromium (`/usr/bin/chromium`) for the test (see
+  `playwright_instance` for why not one per session).
 - `page`: a fresh context per test (English, 1366x900), so cookies never leak between tests;
   a failing test leaves a screenshot in `test-results/`.
 - `login(page, live_server, username, password)`: signs in through the real login form.
@@ -73,15 +74,22 @@ def _browser_tests_use_transactional_db(django_db_serialized_rollback, transacti
     serialized rollback restores the seeded categories, roles and limits after each flush."""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def playwright_instance():
+    """Playwright for one test only. Its sync API keeps an asyncio loop running in this thread,
+    and while a loop runs Django keys database connections by asyncio context: a session-long
+    Playwright would hide the test runner's own connection (and its serialized-rollback data)
+    from every later test, browser or not. So it starts after the database fixtures and stops
+    before their teardown, closing the connections the test body opened meanwhile."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         yield playwright
+        connections.close_all()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser(playwright_instance):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}")
