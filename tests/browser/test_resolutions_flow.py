@@ -3,7 +3,6 @@ complaint on the spot at intake) and the approval path (front desk proposes abov
 on the complaint page, a supervisor approves in the Django admin, the customer accepts, the
 warehouse task is done, the complaint is resolved)."""
 
-import importlib
 import re
 
 import pytest
@@ -15,28 +14,6 @@ from tests.browser.conftest import TIMEOUT_MS, describe_violations
 from tests.factories import leaf_category, make_complaint
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(_browser_tests_use_transactional_db):
-    """The roles, default limits, categories and scripts that migrations seed, made sure of.
-
-    serialized_rollback should bring them back after the flush of an earlier transactional
-    test, but once Playwright's sync API runs, Django's connection objects are per-context and
-    the copy of the serialized data hangs on the old one: depending on which tests ran first,
-    the data is not restored. The seeds are idempotent, so seeding again is harmless.
-    """
-    from django.apps import apps
-
-    from complaints.roles import sync_role_groups
-    from complaints.seed import seed_categories
-    from resolutions.seed import seed_scripts
-
-    limits = importlib.import_module("resolutions.migrations.0002_default_authority_limits")
-    sync_role_groups(apps)
-    seed_categories(apps)
-    limits.seed_limits(apps, None)
-    seed_scripts(apps)
 
 
 def test_front_desk_settles_a_small_complaint_on_the_spot_at_intake(
