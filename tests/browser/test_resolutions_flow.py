@@ -142,3 +142,56 @@ def test_above_the_limit_a_supervisor_approves_in_the_admin_and_the_case_is_fulf
     assert re.search(
         r"1,?200\.00 CNY", agreement.get_by_test_id("agreement-resolution").inner_text()
     )
+
+
+def test_the_approvals_queue_and_scripts_pages_are_usable_and_accessible(
+    page, live_server, login, axe, frontdesk, supervisor, password
+):
+    complaint = make_complaint(actor=frontdesk, category=leaf_category("late-delivery"))
+    from resolutions import services
+
+    services.resolution_propose(
+        complaint_id=complaint.pk,
+        actor=frontdesk,
+        type="compensation",
+        amount="600",
+        description="Compensation for the wasted day",
+        acknowledge_new=True,
+    )
+    login(page, live_server, "supervisor", password)
+    page.get_by_role("link", name="Approvals", exact=True).click()
+    row = page.get_by_test_id("approval-row").filter(has_text=complaint.reference)
+    expect(row).to_contain_text("Within your limit")
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
+    row.get_by_role("button", name="Approve").click()
+    expect(page.locator(".alert-success")).to_contain_text("Approved")
+    expect(page.get_by_test_id("approval-row")).to_have_count(0)
+
+    page.goto(f"{live_server.url}/resolutions/scripts/")
+    first = page.get_by_test_id("script-entry").first
+    expect(first).to_contain_text("Late delivery")
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
+
+
+def test_the_script_hint_follows_the_category_chosen(page, live_server, login, frontdesk, password):
+    """The include h1's intake form can place next to its category select."""
+    login(page, live_server, "frontdesk", password)
+    page.goto(f"{live_server.url}/resolutions/scripts/hint/")
+    hint = page.get_by_test_id("script-hint")
+    expect(hint).to_contain_text("Choose a category")
+    overcharged = leaf_category("overcharged")
+    # Stand in for the intake form's category select (DevTools, not an inline script).
+    page.evaluate(
+        """(id) => {
+            const select = document.createElement("select");
+            select.name = "category";
+            select.innerHTML = '<option value=""></option><option value="' + id + '">x</option>';
+            document.body.prepend(select);
+        }""",
+        str(overcharged.pk),
+    )
+    page.select_option("select[name=category]", str(overcharged.pk))
+    expect(hint).to_contain_text("What to say: Overcharged")
+    expect(hint).to_contain_text("refund the difference today")
