@@ -14,7 +14,8 @@ time zone, whoever looks at the list and wherever the stores are.
     acknowledged_on_time / resolved_on_time        yes | no
     resolution_type                                the current resolution's type
     commitment_due_week + commitment_result        ISO week (2026-W47); any | kept | broken
-    survey_sent_week + survey_result               ISO week; any | answered | dissatisfied
+    survey                                         sent | answered | dissatisfied: has a
+                                                   follow-up survey sent (answered, …)
 
 They are hidden inputs in the list's filter form, so changing a visible filter keeps them.
 """
@@ -40,7 +41,7 @@ from .weeks import IsoWeek, local_midnight
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 COMMITMENT_RESULTS = [("any", _("Any")), ("kept", _("Kept")), ("broken", _("Broken"))]
 SURVEY_RESULTS = [
-    ("any", _("Any")),
+    ("sent", _("Sent")),
     ("answered", _("Answered")),
     ("dissatisfied", _("Dissatisfied")),
 ]
@@ -104,13 +105,10 @@ class ReportDrilldownFilters(django_filters.FilterSet):
         method="filter_companion",
         widget=forms.HiddenInput,
     )
-    survey_sent_week = IsoWeekFilter(
-        label=_("Survey sent in week"), method="filter_survey_sent_week", widget=forms.HiddenInput
-    )
-    survey_result = django_filters.ChoiceFilter(
-        label=_("Survey"),
+    survey = django_filters.ChoiceFilter(
+        label=_("Follow-up survey"),
         choices=SURVEY_RESULTS,
-        method="filter_companion",
+        method="filter_survey",
         widget=forms.HiddenInput,
     )
 
@@ -209,18 +207,16 @@ class ReportDrilldownFilters(django_filters.FilterSet):
             commitments = commitments.filter(measures.commitment_broken())
         return queryset.filter(pk__in=commitments.values("complaint_id"))
 
-    def filter_survey_sent_week(self, queryset, name, value: IsoWeek | None):
+    def filter_survey(self, queryset, name, value):
+        """Complaints with a follow-up survey sent (answered; answered dissatisfied)."""
         from .selectors import survey_model
 
         model = survey_model()
         if not value or model is None:
             return queryset
-        surveys = model.objects.filter(
-            self._week_range(value, "sent_at", "complaint__store__time_zone")
-        )
-        result = self.form.cleaned_data.get("survey_result")
-        if result == "answered":
+        surveys = model.objects.filter(sent_at__isnull=False)
+        if value == "answered":
             surveys = surveys.filter(measures.survey_answered())
-        elif result == "dissatisfied":
+        elif value == "dissatisfied":
             surveys = surveys.filter(measures.survey_dissatisfied())
         return queryset.filter(pk__in=surveys.values("complaint_id"))

@@ -78,9 +78,9 @@ class ComplaintLinks:
             "overdue": self.url(overdue_at_end_of=week.sunday),
             "commitments_due": self.url(commitment_due_week=w, commitment_result="any"),
             "commitments_broken": self.url(commitment_due_week=w, commitment_result="broken"),
-            "surveys_sent": self.url(survey_sent_week=w, survey_result="any"),
-            "surveys_answered": self.url(survey_sent_week=w, survey_result="answered"),
-            "dissatisfied": self.url(survey_sent_week=w, survey_result="dissatisfied"),
+            "surveys_sent": self.resolved(week, survey="sent"),
+            "surveys_answered": self.resolved(week, survey="answered"),
+            "dissatisfied": self.resolved(week, survey="dissatisfied"),
         }
 
     def granted(self, week: IsoWeek, resolution_type: str) -> str:

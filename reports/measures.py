@@ -40,16 +40,15 @@ def reopened() -> Q:
     return Q(reopen_count__gt=0)
 
 
-def open_at(moment: datetime, prefix: str = "") -> Q:
+def open_at(moment: datetime) -> Q:
     """Open at `moment`: received before it and neither resolved nor closed before it.
 
     A reopened complaint has no `resolved_at` any more, so it counts as open since receipt.
     """
-    p = prefix
-    return Q(**{f"{p}received_at__lt": moment}) & (
-        Q(**{f"{p}resolved_at__isnull": True, f"{p}closed_at__isnull": True})
-        | Q(**{f"{p}resolved_at__gte": moment})
-        | Q(**{f"{p}resolved_at__isnull": True, f"{p}closed_at__gte": moment})
+    return Q(received_at__lt=moment) & (
+        Q(resolved_at__isnull=True, closed_at__isnull=True)
+        | Q(resolved_at__gte=moment)
+        | Q(resolved_at__isnull=True, closed_at__gte=moment)
     )
 
 
@@ -74,10 +73,13 @@ def commitment_broken() -> Q:
     return Q(kept_at__isnull=True) | Q(kept_at__gt=F("due_at"))
 
 
-def survey_answered() -> Q:
-    return Q(answered_at__isnull=False)
+def survey_answered(prefix: str = "") -> Q:
+    """A survey invitation the customer answered (`prefix`: the path to it, e.g. "surveys__")."""
+    return Q(**{f"{prefix}answered_at__isnull": False})
 
 
-def survey_dissatisfied() -> Q:
+def survey_dissatisfied(prefix: str = "") -> Q:
     """An answer scoring 1–2 or saying the problem was not solved (SPEC.md "Callback survey")."""
-    return survey_answered() & (Q(satisfaction__lte=2) | Q(solved=False))
+    return survey_answered(prefix) & (
+        Q(**{f"{prefix}satisfaction__lte": 2}) | Q(**{f"{prefix}solved": False})
+    )

@@ -38,14 +38,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, FilteredRelation, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from complaints.models import Channel, Department, Status, Store
 from complaints.selectors import complaints_visible_to, stores_visible_to
-from customers.models import mask_phone
-from resolutions.models import Commitment, Resolution, ResolutionType
+from customers.models import Customer, mask_phone
+from resolutions.models import Commitment, ResolutionType
 
 from . import measures
 from .aggregates import (
@@ -303,10 +303,9 @@ def weekly_report(
         tz_groups=tz_groups,
         now=now,
     )
-    _received_cohort(context, per_store)
+    departments = _received_cohort(context, per_store)
     _resolved_cohort(context, per_store)
     approvals_pending = _backlog(context, per_store)
-    _compensation(context, per_store)
     _commitments(context, per_store)
     satisfaction_available = _satisfaction(context, per_store)
 
@@ -326,7 +325,7 @@ def weekly_report(
         by_store=[(store_by_id[pk], per_store[pk][-1]) for pk in store_ids] if store_table else [],
         categories=_categories(context),
         channels=_simple_dimension(context, "channel", dict(Channel.choices)),
-        departments=_departments(context),
+        departments=departments,
         repeat_complainants=repeat_rows,
         repeat_complainant_count=repeat_count,
         clusters=_clusters(context),
@@ -385,11 +384,13 @@ class _Context:
         )
 
 
-def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> None:
+def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> list:
+    """Complaints received per store and week, with the department warning record from the
+    same rows."""
     rows = (
         context.complaints.filter(context.overall_range("received_at"))
         .annotate(wk=context.week_index("received_at"))
-        .values("store_id", "wk")
+        .values("store_id", "wk", "responsible_department")
         .annotate(
             received=Count("id"),
             acknowledged_on_time=Count("id", filter=measures.acknowledged_on_time()),
@@ -397,32 +398,61 @@ def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
             reopened=Count("id", filter=measures.reopened()),
         )
     )
+    weekly: dict[str, list[int]] = defaultdict(lambda: [0] * len(context.weeks))
     for row in rows:
         if not context.has_week(row["wk"]):
             continue  # inside the overall range, outside its store's weeks
         figures = per_store[row["store_id"]][row["wk"]]
-        figures.received = row["received"]
-        figures.acknowledged_on_time = row["acknowledged_on_time"]
-        figures.one_stop = row["one_stop"]
-        figures.reopened = row["reopened"]
+        figures.received += row["received"]
+        figures.acknowledged_on_time += row["acknowledged_on_time"]
+        figures.one_stop += row["one_stop"]
+        figures.reopened += row["reopened"]
+        if row["responsible_department"]:
+            weekly[row["responsible_department"]][row["wk"]] += row["received"]
+    labels = dict(Department.choices)
+    departments = [
+        DimensionRow(
+            key=key,
+            label=str(labels.get(key, key)),
+            count=counts[-1],
+            previous=counts[-2],
+            total=sum(counts),
+            weekly=counts,
+        )
+        for key, counts in weekly.items()
+    ]
+    departments.sort(key=lambda row: (-row.count, -row.total, row.label))
+    return departments
 
 
 def _resolved_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> None:
+    """Complaints resolved per store and week, with the compensation granted to them (their
+    current resolution, joined on the one-current-resolution-per-complaint key)."""
     rows = (
         context.complaints.filter(context.overall_range("resolved_at"))
-        .annotate(wk=context.week_index("resolved_at"))
-        .values("store_id", "wk")
+        .annotate(
+            wk=context.week_index("resolved_at"),
+            current=FilteredRelation("resolutions", condition=Q(resolutions__is_current=True)),
+        )
+        .values("store_id", "wk", "current__type", "current__currency")
         .annotate(
             resolved=Count("id"),
             resolved_on_time=Count("id", filter=measures.resolved_on_time()),
+            amount=Sum("current__amount"),
         )
     )
     for row in rows:
         if not context.has_week(row["wk"]):
-            continue  # inside the overall range, outside its store's weeks
+            continue
         figures = per_store[row["store_id"]][row["wk"]]
-        figures.resolved = row["resolved"]
-        figures.resolved_on_time = row["resolved_on_time"]
+        figures.resolved += row["resolved"]
+        figures.resolved_on_time += row["resolved_on_time"]
+        kind, currency = row["current__type"], row["current__currency"]
+        if kind:
+            figures.granted_by_type[kind] = figures.granted_by_type.get(kind, 0) + row["resolved"]
+            figures.granted_amount[currency] = figures.granted_amount.get(
+                currency, Decimal(0)
+            ) + Decimal(row["amount"] or 0).quantize(CENTS)
 
 
 def _hours_to_resolve(
@@ -482,15 +512,14 @@ def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> int:
         return week_index(field, tz_groups=context.tz_groups, weeks=context.weeks, until=True)
 
     rows = (
-        context.complaints.filter(received_at__lt=latest)
-        .filter(
-            Q(resolved_at__isnull=True, closed_at__isnull=True)
-            | Q(resolved_at__gte=earliest)
-            | Q(closed_at__gte=earliest)
-        )
+        # open_until: resolved, else closed (NULL while open). The reports app's migration
+        # indexes (store, this expression) on PostgreSQL for exactly this filter.
+        context.complaints.annotate(open_until=Coalesce("resolved_at", "closed_at"))
+        .filter(received_at__lt=latest)
+        .filter(Q(open_until__isnull=True) | Q(open_until__gte=earliest))
         .annotate(
             arrived=until("received_at"),
-            left=until(Coalesce("resolved_at", "closed_at")),
+            left=until("open_until"),
             resolve_due=until("resolve_due_at"),
             ack_due=until("ack_due_at"),
             acknowledged=until("acknowledged_at"),
@@ -509,33 +538,6 @@ def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> int:
             if late and i < row["paused"]:
                 figures[i].overdue += row["n"]
     return pending
-
-
-def _compensation(context: _Context, per_store: dict[int, list[Figures]]) -> None:
-    rows = (
-        Resolution.objects.filter(
-            is_current=True,
-            complaint__store_id__in=context.store_ids,
-            complaint__resolved_at__isnull=False,
-        )
-        .filter(context.overall_range("complaint__resolved_at"))
-        .annotate(
-            wk=context.week_index("complaint__resolved_at", store_field="complaint__store_id")
-        )
-        .order_by()
-        .values("complaint__store_id", "wk", "type", "currency")
-        .annotate(granted=Count("id"), amount=Sum("amount"))
-    )
-    for row in rows:
-        if not context.has_week(row["wk"]):
-            continue
-        figures = per_store[row["complaint__store_id"]][row["wk"]]
-        figures.granted_by_type[row["type"]] = (
-            figures.granted_by_type.get(row["type"], 0) + row["granted"]
-        )
-        figures.granted_amount[row["currency"]] = figures.granted_amount.get(
-            row["currency"], Decimal(0)
-        ) + Decimal(row["amount"] or 0).quantize(CENTS)
 
 
 def _commitments(context: _Context, per_store: dict[int, list[Figures]]) -> None:
@@ -574,30 +576,31 @@ def survey_model():
 
 
 def _satisfaction(context: _Context, per_store: dict[int, list[Figures]]) -> bool:
-    model = survey_model()
-    if model is None:
+    """Follow-up surveys of the complaints resolved each week: how many were sent one, how
+    many answered (so far), their mean score, how many were dissatisfied."""
+    if survey_model() is None:
         return False
-    scored = measures.survey_answered() & Q(satisfaction__isnull=False)
+    answered = measures.survey_answered("surveys__")
+    scored = answered & Q(surveys__satisfaction__isnull=False)
     rows = (
-        model.objects.filter(complaint__store_id__in=context.store_ids, sent_at__isnull=False)
-        .filter(context.overall_range("sent_at"))
-        .annotate(wk=context.week_index("sent_at", store_field="complaint__store_id"))
-        .order_by()
-        .values("complaint__store_id", "wk")
+        context.complaints.filter(context.overall_range("resolved_at"))
+        .filter(surveys__sent_at__isnull=False)
+        .annotate(wk=context.week_index("resolved_at"))
+        .values("store_id", "wk")
         .annotate(
-            sent=Count("complaint_id", distinct=True),
-            answered=Count("complaint_id", distinct=True, filter=measures.survey_answered()),
+            sent=Count("id", distinct=True),
+            answered=Count("id", distinct=True, filter=answered),
             dissatisfied=Count(
-                "complaint_id", distinct=True, filter=measures.survey_dissatisfied()
+                "id", distinct=True, filter=measures.survey_dissatisfied("surveys__")
             ),
-            score_total=Sum("satisfaction", filter=scored),
-            scored=Count("id", filter=scored),
+            score_total=Sum("surveys__satisfaction", filter=scored),
+            scored=Count("surveys__id", filter=scored),
         )
     )
     for row in rows:
         if not context.has_week(row["wk"]):
             continue
-        figures = per_store[row["complaint__store_id"]][row["wk"]]
+        figures = per_store[row["store_id"]][row["wk"]]
         figures.surveys_sent = row["sent"]
         figures.surveys_answered = row["answered"]
         figures.satisfaction_total = row["score_total"] or 0
@@ -668,56 +671,33 @@ def _simple_dimension(context: _Context, dimension: str, labels: dict) -> list[D
     return _ranked(rows)
 
 
-def _departments(context: _Context) -> list[DimensionRow]:
-    """The warning record: complaints per responsible department, each of the 13 weeks."""
-    rows = (
-        context.complaints.filter(context.overall_range("received_at"))
-        .exclude(responsible_department="")
-        .annotate(wk=context.week_index("received_at"))
-        .values("responsible_department", "wk")
-        .annotate(n=Count("id"))
-    )
-    weekly: dict[str, list[int]] = defaultdict(lambda: [0] * len(context.weeks))
-    for row in rows:
-        if context.has_week(row["wk"]):
-            weekly[row["responsible_department"]][row["wk"]] = row["n"]
-    labels = dict(Department.choices)
-    result = [
-        DimensionRow(
-            key=key,
-            label=str(labels.get(key, key)),
-            count=counts[-1],
-            previous=counts[-2],
-            total=sum(counts),
-            weekly=counts,
-        )
-        for key, counts in weekly.items()
-    ]
-    result.sort(key=lambda row: (-row.count, -row.total, row.label))
-    return result
-
-
 def _repeat_complainants(context: _Context) -> tuple[list[RepeatComplainant], int]:
-    customers = (
+    """Customers who complained in the week and twice or more in the 90 days ending with it:
+    counted per customer in the database (the total rides along as a window count), then
+    the names of the first few fetched by key."""
+    rows = list(
         context.complaints.filter(context.in_window("received_at", REPEAT_WINDOW_DAYS))
-        .values("customer_id", "customer__name", "customer__phone")
+        .values("customer_id")
         .annotate(
             n=Count("id"),
             this_week=Count("id", filter=context.in_week("received_at", context.week)),
         )
         .filter(n__gte=REPEAT_MIN_COMPLAINTS, this_week__gte=1)
+        .annotate(total=Window(Count("*")))
+        .order_by("-n", "customer_id")[:TABLE_ROWS]
     )
-    count = customers.count()
-    rows = customers.order_by("-n", "customer_id")[:TABLE_ROWS]
+    if not rows:
+        return [], 0
+    customers = Customer.objects.in_bulk([row["customer_id"] for row in rows])
     return [
         RepeatComplainant(
             customer_id=row["customer_id"],
-            name=row["customer__name"],
-            masked_phone=mask_phone(row["customer__phone"]),
+            name=customers[row["customer_id"]].name,
+            masked_phone=mask_phone(customers[row["customer_id"]].phone),
             complaints=row["n"],
         )
         for row in rows
-    ], count
+    ], rows[0]["total"]
 
 
 def _clusters(context: _Context) -> list[Cluster]:
