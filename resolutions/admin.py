@@ -19,6 +19,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from complaints.admin import NotFoundOutsideScopeMixin
 from complaints.models import Complaint
 from complaints.roles import ROLES
 from complaints.selectors import complaints_visible_to
@@ -97,7 +98,7 @@ RESOLUTION_FIELDS = [
 ]
 
 
-class ResolutionAdminBase(ReadOnlyMixin, admin.ModelAdmin):
+class ResolutionAdminBase(NotFoundOutsideScopeMixin, ReadOnlyMixin, admin.ModelAdmin):
     fields = RESOLUTION_FIELDS
     readonly_fields = RESOLUTION_FIELDS
     inlines = [DecisionInline, TaskInline]
@@ -383,7 +384,7 @@ class ResponseScriptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CommitmentAdmin(NotFoundOutsideScopeMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["complaint_link", "description", "due_at", "made_by", "kept_at", "broken"]
     list_filter = ["kept_at"]
     search_fields = ["complaint__reference", "description"]
@@ -407,7 +408,7 @@ class CommitmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(FulfilmentTask)
-class FulfilmentTaskAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class FulfilmentTaskAdmin(NotFoundOutsideScopeMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["complaint_link", "team", "description", "owner", "due_at", "done_at"]
     list_filter = ["team", "done_at"]
     search_fields = ["resolution__complaint__reference", "description"]
