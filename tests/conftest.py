@@ -81,6 +81,21 @@ def other_complaint(frontdesk2, other_store):
     return make_complaint(actor=frontdesk2, store=other_store)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_rollback_survives_playwright(django_db_setup):
+    """Serialized rollback restores the migrated data (roles, categories, limits, scripts) from
+    a copy Django keeps on the connection object. Once Playwright's sync API runs its event
+    loop in this thread, Django hands out another connection object without that copy, and
+    every later transactional test finds an empty database. Share the copy with the class."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
 def pytest_sessionstart(session):
     """In CI (REQUIRE_SERVICES=1) refuse to run on anything but PostgreSQL and Redis."""
     import os

@@ -12,11 +12,10 @@ from followup.models import Notification, NotificationKind, SurveyInvitation, Su
 from followup.sms import MemorySmsBackend
 from tests.browser.conftest import describe_violations
 from tests.factories import CustomerFactory, make_complaint
-from tests.followup.conftest import resolve_on_the_spot, seed_data, send_outbox  # noqa: F401
+from tests.followup.conftest import resolve_on_the_spot, send_outbox
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("seed_data"),
 ]
 
 

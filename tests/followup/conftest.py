@@ -26,32 +26,6 @@ def _broker_backoff_forgotten():
 
 
 @pytest.fixture
-def seed_data(transactional_db):
-    """The rows the data migrations seed (roles, categories, authority limits, scripts), for
-    transactional tests. Serialized rollback should restore them after each flush, but once
-    Playwright's session-wide event loop runs in this thread, Django hands out a connection
-    object without the serialized copy and restores nothing: re-seed when they are missing."""
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-
-    from complaints.models import Category
-
-    if Group.objects.exists() and Category.objects.exists():
-        return
-    from complaints.roles import sync_role_groups
-    from complaints.seed import seed_categories
-    from resolutions.seed import seed_scripts
-
-    sync_role_groups(apps)
-    seed_categories(apps)
-    limits = importlib.import_module("resolutions.migrations.0002_default_authority_limits")
-    limits.seed_limits(apps, None)
-    seed_scripts(apps, None)
-
-
-@pytest.fixture
 def sms():
     """The SMS gateway's memory: a list of {"to", "text"}."""
     MemorySmsBackend.outbox.clear()

@@ -18,7 +18,6 @@ from tests.followup.conftest import broker, send_outbox
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("seed_data"),
 ]
 
 

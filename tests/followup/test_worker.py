@@ -38,7 +38,6 @@ CELERY = str(Path(sys.executable).with_name("celery"))
 pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("seed_data"),
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis: set REDIS_URL"),
 ]
 
