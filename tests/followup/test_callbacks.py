@@ -165,23 +165,3 @@ def test_queue_page_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("followup:callbacks"))
     assert Callback.objects.count() == 10
-
-
-def test_the_admin_shows_callbacks_and_surveys_only_within_scope(
-    client, callback, store, frontdesk2
-):
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-
-    root = get_user_model().objects.create_superuser("root", "root@example.com", "x")
-    client.force_login(root)
-    url = reverse("admin:followup_callback_change", args=[callback.pk])
-    assert client.get(url).status_code == 200
-    assert client.get(reverse("admin:followup_surveyinvitation_changelist")).status_code == 200
-    assert client.get(reverse("admin:followup_delivery_changelist")).status_code == 200
-
-    frontdesk2.is_staff = True
-    frontdesk2.save()
-    frontdesk2.user_permissions.add(Permission.objects.get(codename="view_callback"))
-    client.force_login(frontdesk2)
-    assert client.get(url).status_code == 404  # another store's callback
