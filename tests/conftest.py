@@ -5,23 +5,6 @@ import pytest
 from tests.factories import PASSWORD, StoreFactory, make_complaint, staff
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
-    """Keep serialized_rollback's copy of the seeded data reachable from every connection.
-
-    Django keeps the copy on the connection object of the context that created the test
-    database. Once Playwright's sync API runs an event loop in the test thread, Django hands
-    out other connection objects (per context), which lack it: the seeded roles, limits,
-    categories and scripts were then not restored after a flush, depending on test order.
-    """
-    from django.db import connections
-
-    for alias in connections:
-        contents = connections[alias].__dict__.get("_test_serialized_contents")
-        if contents is not None:
-            type(connections[alias])._test_serialized_contents = contents
-
-
 @pytest.fixture
 def password():
     return PASSWORD
