@@ -146,6 +146,7 @@ def _fill(side: Side, text) -> None:
 
     # Awaiting approval: above the front desk's limit.
     approval = _complaint(side, text, suffix=" B", severity="high")
+    services.complaint_acknowledge(complaint_id=approval.pk, actor=fd)
     resolution_services.resolution_propose(
         complaint_id=approval.pk,
         actor=fd,
@@ -158,6 +159,7 @@ def _fill(side: Side, text) -> None:
 
     # In fulfilment: an exchange accepted, the warehouse task open.
     fulfilment = _complaint(side, text, suffix=" C")
+    services.complaint_acknowledge(complaint_id=fulfilment.pk, actor=fd)
     resolution_services.resolution_propose(
         complaint_id=fulfilment.pk,
         actor=fd,
