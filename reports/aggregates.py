@@ -16,7 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -131,28 +131,30 @@ def week_index(
     00:00 (so daylight saving is right); comparing timestamps is cheaper in PostgreSQL than
     converting every row to local time (measured: about a third of the time).
     """
+    groups = tuple((tz.key, tuple(store_ids)) for tz, store_ids in tz_groups)
+    sql = _week_case(groups, tuple(weeks), until, connection.vendor)
+    return SqlTemplate(
+        {connection.vendor: sql}, {"value": field, "store": store_field}, IntegerField()
+    )
+
+
+@lru_cache(maxsize=512)
+def _week_case(groups: tuple, weeks: tuple, until: bool, vendor: str) -> str:
+    """The CASE text of `week_index` (a page asks for the same one many times)."""
     n = len(weeks)
 
-    def chain(vendor: str):
-        def make(tz: ZoneInfo) -> str:
-            whens = []
-            if not until:
-                whens.append(
-                    f"WHEN {{value}} < {_instant(weeks[0].start_in(tz), vendor)} THEN NULL"
-                )
-            whens += [
-                f"WHEN {{value}} < {_instant(week.end_in(tz), vendor)} THEN {index}"
-                for index, week in enumerate(weeks)
-            ]
-            return f"CASE {' '.join(whens)} ELSE {n if until else 'NULL'} END"
+    def make(tz: ZoneInfo) -> str:
+        whens = []
+        if not until:
+            whens.append(f"WHEN {{value}} < {_instant(weeks[0].start_in(tz), vendor)} THEN NULL")
+        whens += [
+            f"WHEN {{value}} < {_instant(week.end_in(tz), vendor)} THEN {index}"
+            for index, week in enumerate(weeks)
+        ]
+        return f"CASE {' '.join(whens)} ELSE {n if until else 'NULL'} END"
 
-        return _per_zone(tz_groups, make, str(n) if until else "NULL")
-
-    return SqlTemplate(
-        {"postgresql": chain("postgresql"), "sqlite": chain("sqlite")},
-        {"value": field, "store": store_field},
-        IntegerField(),
-    )
+    tz_groups = [(ZoneInfo(key), ids) for key, ids in groups]
+    return _per_zone(tz_groups, make, str(n) if until else "NULL")
 
 
 def in_local_range(

@@ -38,7 +38,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, FilteredRelation, Max, Q, QuerySet, Sum, Window
+from django.db import connection
+from django.db.models import Count, FilteredRelation, Max, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -50,6 +51,7 @@ from resolutions.models import Commitment, ResolutionType
 from . import measures
 from .aggregates import (
     HoursBetween,
+    PercentileCont,
     TzGroups,
     in_local_range,
     overall_range,
@@ -66,6 +68,8 @@ CLUSTER_MIN_COMPLAINTS = 3
 TABLE_ROWS = 15
 PERCENTILES = (0.5, 0.9)
 CENTS = Decimal("0.01")
+# COUNT(1) FILTER (…): counts rows without reading a column (Django refuses "*" with a filter).
+ONE = Value(1)
 
 
 # ---- what the page shows ----------------------------------------------------------------------
@@ -297,6 +301,7 @@ def weekly_report(
     per_store: dict[int, list[Figures]] = {pk: [Figures() for _ in weeks] for pk in store_ids}
     context = _Context(
         user=user,
+        stores=list(stores),
         complaints=complaints,
         store_ids=store_ids,
         weeks=weeks,
@@ -339,6 +344,7 @@ def weekly_report(
 @dataclass
 class _Context:
     user: object
+    stores: list[Store]
     complaints: QuerySet
     store_ids: list[int]
     weeks: list[IsoWeek]
@@ -392,10 +398,10 @@ def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
         .annotate(wk=context.week_index("received_at"))
         .values("store_id", "wk", "responsible_department")
         .annotate(
-            received=Count("id"),
-            acknowledged_on_time=Count("id", filter=measures.acknowledged_on_time()),
-            one_stop=Count("id", filter=measures.one_stop()),
-            reopened=Count("id", filter=measures.reopened()),
+            received=Count("*"),
+            acknowledged_on_time=Count(ONE, filter=measures.acknowledged_on_time()),
+            one_stop=Count(ONE, filter=measures.one_stop()),
+            reopened=Count(ONE, filter=measures.reopened()),
         )
     )
     weekly: dict[str, list[int]] = defaultdict(lambda: [0] * len(context.weeks))
@@ -426,33 +432,52 @@ def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
 
 
 def _resolved_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> None:
-    """Complaints resolved per store and week, with the compensation granted to them (their
-    current resolution, joined on the one-current-resolution-per-complaint key)."""
+    """Complaints resolved per store and week, the compensation granted to them (their
+    current resolution, joined on the one-current-resolution-per-complaint key) and, on
+    PostgreSQL, the hours they took (median, 90th percentile) from the same rows."""
+    currencies = sorted({store.currency for store in context.stores})
+    aggregates = {
+        "resolved": Count("*"),
+        "resolved_on_time": Count(ONE, filter=measures.resolved_on_time()),
+        **{
+            f"granted_{kind}": Count(ONE, filter=Q(current__type=kind))
+            for kind in ResolutionType.values
+        },
+        **{
+            f"amount_{index}": Sum("current__amount", filter=Q(current__currency=currency))
+            for index, currency in enumerate(currencies)
+        },
+    }
+    if connection.vendor == "postgresql":
+        hours = HoursBetween("received_at", "resolved_at")
+        aggregates.update(
+            {f"p_{index}": PercentileCont(hours, f) for index, f in enumerate(PERCENTILES)}
+        )
     rows = (
         context.complaints.filter(context.overall_range("resolved_at"))
         .annotate(
             wk=context.week_index("resolved_at"),
             current=FilteredRelation("resolutions", condition=Q(resolutions__is_current=True)),
         )
-        .values("store_id", "wk", "current__type", "current__currency")
-        .annotate(
-            resolved=Count("id"),
-            resolved_on_time=Count("id", filter=measures.resolved_on_time()),
-            amount=Sum("current__amount"),
-        )
+        .values("store_id", "wk")
+        .annotate(**aggregates)
     )
     for row in rows:
         if not context.has_week(row["wk"]):
             continue
         figures = per_store[row["store_id"]][row["wk"]]
-        figures.resolved += row["resolved"]
-        figures.resolved_on_time += row["resolved_on_time"]
-        kind, currency = row["current__type"], row["current__currency"]
-        if kind:
-            figures.granted_by_type[kind] = figures.granted_by_type.get(kind, 0) + row["resolved"]
-            figures.granted_amount[currency] = figures.granted_amount.get(
-                currency, Decimal(0)
-            ) + Decimal(row["amount"] or 0).quantize(CENTS)
+        figures.resolved = row["resolved"]
+        figures.resolved_on_time = row["resolved_on_time"]
+        figures.granted_by_type = {
+            kind: row[f"granted_{kind}"] for kind in ResolutionType.values if row[f"granted_{kind}"]
+        }
+        figures.granted_amount = {
+            currency: Decimal(row[f"amount_{index}"]).quantize(CENTS)
+            for index, currency in enumerate(currencies)
+            if row[f"amount_{index}"] is not None
+        }
+        if "p_0" in row:
+            figures.median_hours, figures.p90_hours = row["p_0"], row["p_1"]
 
 
 def _hours_to_resolve(
@@ -462,7 +487,16 @@ def _hours_to_resolve(
     *,
     store_table: bool,
 ) -> None:
+    """Median and 90th percentile hours to resolve: for all the stores together (each
+    store's come with the resolved cohort on PostgreSQL; SQLite computes them here)."""
     hours = HoursBetween("received_at", "resolved_at")
+    postgresql = connection.vendor == "postgresql"
+    if len(context.store_ids) == 1 and postgresql:
+        store_figures = per_store[context.store_ids[0]]
+        for index, figures in enumerate(trend):
+            figures.median_hours = store_figures[index].median_hours
+            figures.p90_hours = store_figures[index].p90_hours
+        return
     by_week = percentiles(
         context.complaints.filter(context.overall_range("resolved_at")).annotate(
             wk=context.week_index("resolved_at")
@@ -480,7 +514,7 @@ def _hours_to_resolve(
         for index, figures in enumerate(trend):
             store_figures[index].median_hours = figures.median_hours
             store_figures[index].p90_hours = figures.p90_hours
-    elif store_table:
+    elif store_table and not postgresql:
         by_store = percentiles(
             context.complaints.filter(context.in_week("resolved_at", context.week)),
             group_by=["store_id"],
@@ -526,7 +560,7 @@ def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> int:
             paused=until("clock_paused_at"),
         )
         .values("store_id", "arrived", "left", "resolve_due", "ack_due", "acknowledged", "paused")
-        .annotate(n=Count("id"), pending=Count("id", filter=Q(status=Status.AWAITING_APPROVAL)))
+        .annotate(n=Count("*"), pending=Count(ONE, filter=Q(status=Status.AWAITING_APPROVAL)))
     )
     pending = 0
     for row in rows:
