@@ -208,13 +208,15 @@ if REDIS_URL:
     }
 else:
     _broker_dir = Path(os.environ.get("CELERY_BROKER_DIR", VAR_DIR / "celery-broker"))
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "data_folder_processed": str(_broker_dir / "processed"),
+        # Broadcast/control messages (celery inspect, remote control) live beside the queue.
+        "control_folder": str(_broker_dir / "control"),
         # The filesystem transport polls; the default (1 s) delivers about one task a second.
         "polling_interval": 0.1,
     }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+
+import phonenumbers
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +65,10 @@ def mask_phone(phone) -> str:
     """`138****5678`: the national number with all but the first three and last four hidden."""
     if not phone:
         return ""
+    if isinstance(phone, str) and phone.startswith("+"):
+        # An E.164 string (as stored): mask the national number, not the country code.
+        with contextlib.suppress(phonenumbers.NumberParseException):
+            phone = phonenumbers.parse(phone, None)
     national = str(getattr(phone, "national_number", "") or phone)
     national = "".join(ch for ch in national if ch.isdigit())
     if len(national) <= 7:
