@@ -58,6 +58,16 @@ def complaint_path(complaint: Complaint) -> str:
         return f"/complaints/{complaint.reference}/"
 
 
+def mask_address(address: str) -> str:
+    """`138****5678`-style for phones, `w***@example.com` for e-mail addresses."""
+    from customers.models import mask_phone
+
+    if "@" in address:
+        name, _, domain = address.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return mask_phone(address)
+
+
 def absolute_url(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
@@ -282,7 +292,10 @@ def delivery_send(*, delivery_id: int) -> bool:
             return False
         delivery.status = DeliveryStatus.SENT if sent else DeliveryStatus.CANCELLED
         delivery.sent_at = timezone.now() if sent else None
-        delivery.save(update_fields=["status", "sent_at"])
+        if delivery.purpose == DeliveryPurpose.SURVEY:
+            # A customer's phone or e-mail is not kept in the outbox once it is done with.
+            delivery.address = mask_address(delivery.address)
+        delivery.save(update_fields=["status", "sent_at", "address"])
     return sent
 
 

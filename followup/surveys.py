@@ -173,13 +173,14 @@ def survey_delivery_send(*, delivery: Delivery) -> bool:
     the database nor the outbox ever holds a usable link. Runs under the delivery's lock."""
     invitation = (
         SurveyInvitation.objects.select_for_update(of=("self",))
-        .select_related("complaint", "complaint__store")
+        .select_related("complaint", "complaint__store", "complaint__customer")
         .get(pk=delivery.survey_id)
     )
-    if invitation.state != SurveyState.SCHEDULED or invitation.complaint.status not in {
-        Status.RESOLVED,
-        Status.CLOSED,
-    }:
+    if (
+        invitation.state != SurveyState.SCHEDULED
+        or invitation.complaint.status not in {Status.RESOLVED, Status.CLOSED}
+        or invitation.complaint.customer.anonymised_at is not None
+    ):
         return False
     token = secrets.token_urlsafe(32)
     now = timezone.now()

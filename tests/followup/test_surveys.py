@@ -256,3 +256,23 @@ def test_a_gateway_failure_leaves_the_survey_to_be_sent_again_with_a_working_lin
     assert send_outbox() == 1  # the next attempt goes through
     token = LINK.search(sms[-1]["text"]).group(1)
     assert client.get(reverse("followup:survey", args=[token])).status_code == 200
+
+
+def test_the_outbox_keeps_no_usable_customer_address_once_the_survey_is_sent(
+    resolved_complaint, sms
+):
+    from followup.models import Delivery
+
+    send_survey(resolved_complaint, sms)
+    delivery = Delivery.objects.get(purpose="survey")
+    assert delivery.status == "sent"
+    assert str(resolved_complaint.customer.phone) not in delivery.address
+    assert "****" in delivery.address
+
+
+def test_an_anonymised_customer_gets_no_survey(resolved_complaint, sms):
+    surveys.surveys_send_due(now=timezone.now() + timedelta(hours=25))
+    resolved_complaint.customer.anonymised_at = timezone.now()
+    resolved_complaint.customer.save()
+    send_outbox()
+    assert not sms
