@@ -27,3 +27,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and REDIS_URL:
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"onestop-test-{os.getpid()}.sqlite3")
     }
+# Tests serve static files from the finders (no collectstatic): WhiteNoise has no root to scan.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
