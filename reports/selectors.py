@@ -309,7 +309,7 @@ def weekly_report(
         now=now,
     )
     departments = _received_cohort(context, per_store)
-    _resolved_cohort(context, per_store)
+    combined = _resolved_cohort(context, per_store, store_table=store_table)
     approvals_pending = _backlog(context, per_store)
     _commitments(context, per_store)
     satisfaction_available = _satisfaction(context, per_store)
@@ -318,6 +318,10 @@ def weekly_report(
     for figures in per_store.values():
         for index, week_figures in enumerate(figures):
             trend[index].add(week_figures)
+    if combined is not None:  # counted for the stores together: replaces the sums
+        for figures, together in zip(trend, combined, strict=True):
+            for name in RESOLVED_FIELDS:
+                setattr(figures, name, getattr(together, name))
     _hours_to_resolve(context, trend, per_store, store_table=store_table)
 
     repeat_rows, repeat_count = _repeat_complainants(context)
@@ -431,41 +435,51 @@ def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
     return departments
 
 
-def _resolved_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> None:
-    """Complaints resolved per store and week, the compensation granted to them (their
-    current resolution, joined on the one-current-resolution-per-complaint key) and, on
-    PostgreSQL, the hours they took (median, 90th percentile) from the same rows."""
+RESOLVED_FIELDS = (
+    "resolved",
+    "resolved_on_time",
+    "granted_by_type",
+    "granted_amount",
+    "median_hours",
+    "p90_hours",
+)
+
+
+def _resolved_cohort(
+    context: _Context, per_store: dict[int, list[Figures]], *, store_table: bool
+) -> list[Figures] | None:
+    """Complaints resolved per week, the compensation granted to them (their current
+    resolution, joined on the one-current-resolution-per-complaint key) and, on PostgreSQL,
+    the hours they took (median, 90th percentile) from the same rows.
+
+    Percentiles do not add up across stores, so with several stores on PostgreSQL the weeks
+    are counted for the stores together (returned, for the trend) and each store only for
+    the chosen week (its column in the stores table); otherwise per store and week.
+    """
     currencies = sorted({store.currency for store in context.stores})
-    aggregates = {
-        "resolved": Count("*"),
-        "resolved_on_time": Count(ONE, filter=measures.resolved_on_time()),
-        **{
-            f"granted_{kind}": Count(ONE, filter=Q(current__type=kind))
-            for kind in ResolutionType.values
-        },
-        **{
-            f"amount_{index}": Sum("current__amount", filter=Q(current__currency=currency))
-            for index, currency in enumerate(currencies)
-        },
-    }
-    if connection.vendor == "postgresql":
-        hours = HoursBetween("received_at", "resolved_at")
-        aggregates.update(
-            {f"p_{index}": PercentileCont(hours, f) for index, f in enumerate(PERCENTILES)}
-        )
-    rows = (
-        context.complaints.filter(context.overall_range("resolved_at"))
-        .annotate(
-            wk=context.week_index("resolved_at"),
-            current=FilteredRelation("resolutions", condition=Q(resolutions__is_current=True)),
-        )
-        .values("store_id", "wk")
-        .annotate(**aggregates)
-    )
-    for row in rows:
-        if not context.has_week(row["wk"]):
-            continue
-        figures = per_store[row["store_id"]][row["wk"]]
+    postgresql = connection.vendor == "postgresql"
+
+    def aggregates() -> dict:
+        result = {
+            "resolved": Count(ONE),
+            "resolved_on_time": Count(ONE, filter=measures.resolved_on_time()),
+            **{
+                f"granted_{kind}": Count(ONE, filter=Q(current__type=kind))
+                for kind in ResolutionType.values
+            },
+            **{
+                f"amount_{index}": Sum("current__amount", filter=Q(current__currency=currency))
+                for index, currency in enumerate(currencies)
+            },
+        }
+        if postgresql:
+            hours = HoursBetween("received_at", "resolved_at")
+            result.update(
+                {f"p_{index}": PercentileCont(hours, f) for index, f in enumerate(PERCENTILES)}
+            )
+        return result
+
+    def fill(figures: Figures, row: dict) -> None:
         figures.resolved = row["resolved"]
         figures.resolved_on_time = row["resolved_on_time"]
         figures.granted_by_type = {
@@ -479,6 +493,29 @@ def _resolved_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
         if "p_0" in row:
             figures.median_hours, figures.p90_hours = row["p_0"], row["p_1"]
 
+    def current() -> FilteredRelation:  # one per queryset: Django keeps state on it
+        return FilteredRelation("resolutions", condition=Q(resolutions__is_current=True))
+
+    weekly = context.complaints.filter(context.overall_range("resolved_at")).annotate(
+        wk=context.week_index("resolved_at"), current=current()
+    )
+    if postgresql and len(context.store_ids) > 1:
+        combined = [Figures() for _ in context.weeks]
+        for row in weekly.values("wk").annotate(**aggregates()):
+            if context.has_week(row["wk"]):
+                fill(combined[row["wk"]], row)
+        if store_table:
+            chosen = context.complaints.filter(
+                context.in_week("resolved_at", context.week)
+            ).annotate(current=current())
+            for row in chosen.values("store_id").annotate(**aggregates()):
+                fill(per_store[row["store_id"]][-1], row)
+        return combined
+    for row in weekly.values("store_id", "wk").annotate(**aggregates()):
+        if context.has_week(row["wk"]):
+            fill(per_store[row["store_id"]][row["wk"]], row)
+    return None
+
 
 def _hours_to_resolve(
     context: _Context,
@@ -487,16 +524,16 @@ def _hours_to_resolve(
     *,
     store_table: bool,
 ) -> None:
-    """Median and 90th percentile hours to resolve: for all the stores together (each
-    store's come with the resolved cohort on PostgreSQL; SQLite computes them here)."""
-    hours = HoursBetween("received_at", "resolved_at")
-    postgresql = connection.vendor == "postgresql"
-    if len(context.store_ids) == 1 and postgresql:
-        store_figures = per_store[context.store_ids[0]]
-        for index, figures in enumerate(trend):
-            figures.median_hours = store_figures[index].median_hours
-            figures.p90_hours = store_figures[index].p90_hours
+    """On SQLite (no percentile_cont): median and 90th percentile hours to resolve, from
+    the rows either side of each percentile's position (see aggregates.percentiles)."""
+    if connection.vendor == "postgresql":
+        if len(context.store_ids) == 1:
+            store_figures = per_store[context.store_ids[0]]
+            for index, figures in enumerate(trend):
+                figures.median_hours = store_figures[index].median_hours
+                figures.p90_hours = store_figures[index].p90_hours
         return
+    hours = HoursBetween("received_at", "resolved_at")
     by_week = percentiles(
         context.complaints.filter(context.overall_range("resolved_at")).annotate(
             wk=context.week_index("resolved_at")
@@ -506,15 +543,14 @@ def _hours_to_resolve(
         fractions=PERCENTILES,
     )
     for (index,), values in by_week.items():
-        if not context.has_week(index):
-            continue
-        trend[index].median_hours, trend[index].p90_hours = values[0.5], values[0.9]
+        if context.has_week(index):
+            trend[index].median_hours, trend[index].p90_hours = values[0.5], values[0.9]
     if len(context.store_ids) == 1:
         store_figures = per_store[context.store_ids[0]]
         for index, figures in enumerate(trend):
             store_figures[index].median_hours = figures.median_hours
             store_figures[index].p90_hours = figures.p90_hours
-    elif store_table and not postgresql:
+    elif store_table:
         by_store = percentiles(
             context.complaints.filter(context.in_week("resolved_at", context.week)),
             group_by=["store_id"],
