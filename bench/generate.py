@@ -17,8 +17,10 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import queue
 import random
 import sys
+import threading
 import time
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -129,7 +131,7 @@ def weighted(rng: random.Random, pairs):
 
 def ts(value: float) -> str:
     """A COPY timestamptz from epoch seconds."""
-    return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00")
+    return datetime.fromtimestamp(value, UTC).isoformat(sep=" ")
 
 
 def esc(text: str) -> str:
@@ -139,11 +141,48 @@ def esc(text: str) -> str:
 NULL = "\\N"
 
 
-class CopyBuffer:
-    """Rows for one table, streamed to COPY in chunks."""
+class CopyWriter:
+    """Streams COPY chunks to PostgreSQL from a thread of its own, so the database takes in
+    one chunk while Python builds the next (psycopg waits without holding the GIL). One
+    connection, one transaction: the thread is the only one using the cursor meanwhile."""
 
-    def __init__(self, cursor, table: str, columns: list[str], chunk: int = 20_000):
-        self.cursor, self.table, self.columns, self.chunk = cursor, table, columns, chunk
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.queue: queue.Queue = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is None:
+                sql, data = item
+                try:
+                    with self.cursor.copy(sql) as copy:
+                        copy.write(data)
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+                    self.error = exc
+
+    def put(self, sql: str, data: str) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((sql, data))
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+class CopyBuffer:
+    """Rows for one table, sent to COPY in chunks."""
+
+    def __init__(self, writer: CopyWriter, table: str, columns: list[str], chunk: int = 20_000):
+        self.writer, self.table, self.columns, self.chunk = writer, table, columns, chunk
         self.rows: list[str] = []
         self.count = 0
 
@@ -156,8 +195,7 @@ class CopyBuffer:
         if not self.rows:
             return
         sql = f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN"
-        with self.cursor.copy(sql) as copy:
-            copy.write("\n".join(self.rows) + "\n")
+        self.writer.put(sql, "\n".join(self.rows) + "\n")
         self.count += len(self.rows)
         self.rows = []
 
@@ -311,7 +349,8 @@ def generate(*, total: int, years: float = 3.0, seed: int = 20261125, out=sys.st
         cursor.execute("SET LOCAL session_replication_role = replica")
         ids = Ids(cursor, list(TABLES))
         dropped: list[tuple[str, str]] = []
-        out_ = {table: CopyBuffer(cursor, table, columns) for table, columns in TABLES.items()}
+        writer = CopyWriter(cursor)
+        out_ = {table: CopyBuffer(writer, table, columns) for table, columns in TABLES.items()}
         customers_t = out_["customers_customer"]
         complaints_t = out_["complaints_complaint"]
         events_t = out_["complaints_complaintevent"]
@@ -396,7 +435,11 @@ def generate(*, total: int, years: float = 3.0, seed: int = 20261125, out=sys.st
                     made += 1
         customers_t.flush()
         plan.sort()
+        writer.close()  # the cursor is the main thread's again
         _indexes_drop(cursor, dropped)
+        writer = CopyWriter(cursor)
+        for buffer in out_.values():
+            buffer.writer = writer
 
         for received, store_index in plan:
             (
