@@ -185,7 +185,8 @@ def _settle_form(request: HttpRequest, form: ComplaintIntakeForm, submit: str) -
     logging neither validates it nor loses what was typed in it."""
     store = form.single_store
     raw_store = request.POST.get("store", "")
-    if raw_store.isdigit():
+    # ASCII digits of a sane length only: int() refuses "²" and 5,000-digit numbers (a 500).
+    if raw_store.isascii() and raw_store.isdigit() and len(raw_store) < 19:
         store = form.fields["store"].queryset.filter(pk=int(raw_store)).first() or store
     kwargs = {"prefix": "settle", "user": request.user, "store": store}
     if request.method == "POST" and submit != SUBMIT_LOG:

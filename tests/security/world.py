@@ -18,7 +18,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from complaints import services
-from complaints.models import Category
 from tests.factories import CustomerFactory, StoreFactory, leaf_category, staff
 
 PNG = (
@@ -226,10 +225,12 @@ def world_build(*, text=marker_text, own_users: dict | None = None) -> World:
     hq = staff("Head office", username="hq-world")
     nobody = staff("Front desk", username="nobody-world")
     nobody.groups.clear()
-    category = Category.objects.filter(parent__isnull=False).first()
-    category.name_en = text("category_name_en", "global")
-    category.name_zh = text("category_name_zh", "global")
-    category.save()
+    # The category every world complaint is filed under, and its parent.
+    leaf = leaf_category()
+    for category in (leaf, leaf.parent):
+        category.name_en = text("category_name_en", "global")
+        category.name_zh = text("category_name_zh", "global")
+        category.save()
     return World(own=own, other=other, hq=hq, nobody=nobody, text=text)
 
 
