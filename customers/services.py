@@ -103,6 +103,7 @@ def customer_anonymise(*, actor, customer_id: int) -> Customer:
     The event log is append-only and is not touched (services write no customer data there)."""
     if not actor.has_perm("customers.erase_customer"):
         raise PermissionDenied
+    from followup.models import Callback, Delivery, DeliveryStatus, SurveyInvitation
     from resolutions.models import Resolution
 
     with transaction.atomic():
@@ -126,6 +127,14 @@ def customer_anonymise(*, actor, customer_id: int) -> Customer:
         Resolution.objects.filter(complaint__in=complaints).update(
             customer_request="", declined_reason=""
         )
+        # Follow-up: the customer's survey comments and what they said on callbacks; messages
+        # not yet sent to them are cancelled and their address forgotten.
+        SurveyInvitation.objects.filter(complaint__in=complaints).update(comment="")
+        Callback.objects.filter(complaint__in=complaints).update(note="")
+        Delivery.objects.filter(survey__complaint__in=complaints).exclude(
+            status=DeliveryStatus.SENT
+        ).update(status=DeliveryStatus.CANCELLED)
+        Delivery.objects.filter(survey__complaint__in=complaints).update(address="")
         attachments = list(Attachment.objects.filter(complaint__in=complaints))
         files = [attachment.file for attachment in attachments if attachment.file]
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()

@@ -330,15 +330,10 @@ def survey_answer(
             actor=None,
             kind=EventKind.FOLLOW_UP,
             action="survey_answered",
-            text=_(
-                "Survey answered: satisfaction %(score)s of 5, problem solved: %(solved)s. "
-                "%(comment)s"
-            )
-            % {
-                "score": satisfaction,
-                "solved": _("yes") if solved else _("no"),
-                "comment": invitation.comment,
-            },
+            # The customer's comment stays on the invitation (erasable), never in the
+            # append-only event log; the complaint page shows it from there.
+            text=_("Survey answered: satisfaction %(score)s of 5, problem solved: %(solved)s.")
+            % {"score": satisfaction, "solved": _("yes") if solved else _("no")},
             satisfaction=satisfaction,
             solved=solved,
         )

@@ -31,3 +31,15 @@ def my_callbacks(context) -> dict:
     items = list(queue[:MY_WORK_CALLBACKS])
     count = len(items) if len(items) < MY_WORK_CALLBACKS else queue.count()
     return {"allowed": True, "items": items, "count": count}
+
+
+@register.simple_tag
+def survey_answer(complaint):
+    """The customer's latest survey answer for this complaint, or None (one query)."""
+    from ..models import SurveyInvitation
+
+    return (
+        SurveyInvitation.objects.filter(complaint=complaint, answered_at__isnull=False)
+        .order_by("-answered_at")
+        .first()
+    )
