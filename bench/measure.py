@@ -116,6 +116,7 @@ def measure(*, iterations: int, warmup: int, only: str = "") -> tuple[list[Resul
     )
     leaves = list(Category.objects.filter(parent__isnull=False).values_list("pk", flat=True))
     facts = {
+        "load_before": _load(),
         "complaints": Complaint.objects.count(),
         "store_complaints": Complaint.objects.filter(store=store).count(),
         "stores": Store.objects.count(),
@@ -269,11 +270,14 @@ def _reminder_job(*, iterations: int) -> Result:
         return Result("Reminder job", 1000, note="not built yet (followup.tasks.followup_sweep)")
     result = Result("Reminder job (follow-up sweep)", 1000)
     first = Result("", None)
-    _timed(first, lambda i: followup_sweep(), 0, 1)
-    _timed(result, lambda i: followup_sweep(), 0, iterations)
+    outcomes: list = []
+    _timed(first, lambda i: outcomes.append(followup_sweep()), 0, 1)
+    _timed(result, lambda i: outcomes.append(followup_sweep()), 0, iterations)
+    failed = [o for o in outcomes if "failed" in o.values()]
     result.note = (
-        f"steady sweeps; the first sweep after loading (7-day catch-up) took "
-        f"{first.times_ms[0]:.0f} ms and {first.queries[0]} queries"
+        f"one sweep a minute apart in production, back to back here; the first sweep "
+        f"(7-day catch-up: {outcomes[0]}) took {first.times_ms[0]:.0f} ms and "
+        f"{first.queries[0]} queries" + (f"; FAILED parts: {failed[0]}" if failed else "")
     )
     return result
 
@@ -310,7 +314,9 @@ def markdown(results: list[Result], facts: dict, *, iterations: int, seconds: fl
         f"~{counts['resolutions_commitment']:,} commitments, "
         f"~{counts['followup_surveyinvitation']:,} survey invitations.",
         f"Server time in-process (Django test client, DEBUG off), {iterations} requests each "
-        f"after a warm-up; queries counted per request. Measured in {seconds:.0f} s.",
+        f"after a warm-up; queries counted per request. Measured in {seconds:.0f} s; "
+        f"load average {facts['load_before']} before, {_load()} after (other work on the "
+        f"machine slows every figure).",
         "",
         "| what | p50 ms | p95 ms | queries | goal (p95) | notes |",
         "|---|---:|---:|---:|---|---|",
@@ -318,6 +324,13 @@ def markdown(results: list[Result], facts: dict, *, iterations: int, seconds: fl
         "",
     ]
     return "\n".join(lines)
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def _cpu_model() -> str:
