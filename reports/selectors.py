@@ -12,17 +12,24 @@ What each figure counts (the drill-down links in `reports.links` select exactly 
 - backlog / overdue: complaints open at the end of the week (received before it, not yet
   resolved or closed then); overdue among them: the resolution or acknowledgement due time
   had passed and the clock was not paused waiting for the customer. A reopened complaint
-  counts as open since its receipt (reopening clears `resolved_at`).
+  counts as open since its receipt (reopening clears `resolved_at`). For the current week
+  "the end" is still to come: the figure is how things stand, due times to come included.
 - compensation granted: the current resolutions of the complaints resolved in the week, by
   type (count) and currency (amount).
 - commitments: promises due in the week (and already due now); kept = kept by the due time.
-- satisfaction: survey invitations sent in the week; answered, mean score, dissatisfied
-  (score 1–2 or "not solved").
+- satisfaction: the complaints resolved in the week that were sent a follow-up survey; of
+  those, answered (so far), dissatisfied (score 1–2 or "not solved"); the mean score of
+  their answers. (Callback answers are not counted yet.)
 - categories, channels: complaints received in the week and the week before; departments:
   the same over all 13 weeks (the warning record).
 - repeat complainants: customers who complained in the week and twice or more in the 90 days
   ending with it; clusters: three or more complaints on one batch or SKU in the 30 days
   ending with the week.
+
+Queries: about a dozen per page whatever the data size (pinned by tests); weeks are
+compared as exact UTC instants of each store's local Monday 00:00 (`aggregates.week_index`).
+On PostgreSQL percentiles are `percentile_cont`; on SQLite the database returns the rows next
+to each percentile's position and Python interpolates (`aggregates.percentiles`).
 
 Store scoping: the stores come from `report_stores`, which only ever returns stores from
 `stores_visible_to(user)`; complaint queries start from `complaints_visible_to(user)`, and

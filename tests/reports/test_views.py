@@ -179,3 +179,13 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, store, manage
     with CaptureQueriesContext(connection) as export:
         client.get(CSV, {"week": "2026-W44"})
     assert len(export.captured_queries) <= len(ten.captured_queries)
+
+
+def test_satisfaction_says_no_data_yet_without_the_follow_up_surveys(client, world, monkeypatch):
+    # As before the follow-up app had its survey model: the page still works and says so.
+    monkeypatch.setattr("reports.selectors.survey_model", lambda: None)
+    client.force_login(world.manager)
+    response = client.get(PAGE, {"week": "2026-W44"})
+    assert response.status_code == 200
+    assert not response.context["report"].satisfaction_available
+    assert 'data-testid="satisfaction-no-data"' in response.content.decode()
