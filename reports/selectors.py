@@ -46,7 +46,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, FilteredRelation, Max, Q, QuerySet, Sum, Value, Window
+from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -570,8 +570,8 @@ def _hours_to_resolve(
 
 
 def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> int:
-    """Open and overdue at each week's end (`measures.open_at`, `measures.overdue_at`), and
-    the approvals pending now, in one query.
+    """Open and overdue at each week's end (`measures.open_at`, `measures.overdue_at`) in one
+    query; and the approvals pending now.
 
     Each complaint's timestamps are turned into week numbers: the first week whose end comes
     after its receipt, after its resolution or closure, after each due time, after its
@@ -594,27 +594,27 @@ def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> int:
         context.complaints.annotate(open_until=Coalesce("resolved_at", "closed_at"))
         .filter(received_at__lt=latest)
         .filter(Q(open_until__isnull=True) | Q(open_until__gte=earliest))
+        .annotate(arrived=until("received_at"), left=until("open_until"))
+        # Received and resolved within the same week: open at no week's end. Most complaints
+        # are; leaving them out here spares the other four week numbers.
+        .exclude(arrived=F("left"))
         .annotate(
-            arrived=until("received_at"),
-            left=until("open_until"),
             resolve_due=until("resolve_due_at"),
             ack_due=until("ack_due_at"),
             acknowledged=until("acknowledged_at"),
             paused=until("clock_paused_at"),
         )
         .values("store_id", "arrived", "left", "resolve_due", "ack_due", "acknowledged", "paused")
-        .annotate(n=Count("*"), pending=Count(ONE, filter=Q(status=Status.AWAITING_APPROVAL)))
+        .annotate(n=Count("*"))
     )
-    pending = 0
     for row in rows:
-        pending += row["pending"]
         figures = per_store[row["store_id"]]
         for i in range(row["arrived"], min(row["left"], n)):
             figures[i].backlog += row["n"]
             late = i >= row["resolve_due"] or row["ack_due"] <= i < row["acknowledged"]
             if late and i < row["paused"]:
                 figures[i].overdue += row["n"]
-    return pending
+    return context.complaints.filter(status=Status.AWAITING_APPROVAL).count()
 
 
 def _commitments(context: _Context, per_store: dict[int, list[Figures]]) -> None:
