@@ -174,3 +174,50 @@ def test_another_complaints_attachment_is_not_reachable_through_mine(
     response = client.get(f"/complaints/{complaint.reference}/attachments/{theirs.pk}/")
     assert response.status_code == 404
     assert Attachment.objects.filter(pk=theirs.pk).exists()
+
+
+# ---- through the pages ----------------------------------------------------------------------
+
+
+def test_intake_with_an_html_file_dressed_as_a_photo_saves_nothing(client, frontdesk, store):
+    from django.utils import timezone
+
+    from complaints.models import Complaint
+    from tests.factories import leaf_category
+
+    client.force_login(frontdesk)
+    before = (Complaint.objects.count(), Attachment.objects.count())
+    response = client.post(
+        "/complaints/new/",
+        {
+            "store": store.pk,
+            "channel": "walk_in",
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "category": leaf_category().pk,
+            "severity": "low",
+            "account": "See the photo.",
+            "customer_name": "Upload Test",
+            "customer_phone": "13933334444",
+            "customer_language": "en",
+            "customer_channel": "sms",
+            "submit": "log",
+            "attachments": [upload("photo.png", HTML), upload("ok.png", PNG)],
+        },
+    )
+    assert response.status_code == 200
+    assert "photo.png" in response.content.decode()  # the error names the file
+    assert (Complaint.objects.count(), Attachment.objects.count()) == before
+
+
+def test_attaching_an_svg_to_a_complaint_is_refused(client, frontdesk, complaint):
+    client.force_login(frontdesk)
+    client.post(
+        f"/complaints/{complaint.reference}/act/upload/",
+        {"upload-version": complaint.version, "upload-files": [upload("logo.svg", SVG)]},
+    )
+    assert not complaint.attachments.exists()
+    client.post(
+        f"/complaints/{complaint.reference}/act/upload/",
+        {"upload-version": complaint.version, "upload-files": [upload("scan.pdf", PDF)]},
+    )
+    assert list(complaint.attachments.values_list("content_type", flat=True)) == ["application/pdf"]
