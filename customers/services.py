@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Attachment, Complaint, EventKind, Store
 from complaints.selectors import stores_visible_to
-from complaints.services import event_record
+from complaints.services import event_record, event_texts_redact
 
 from .models import Customer
 from .selectors import customer_match_for_intake, customers_visible_to
@@ -17,6 +19,25 @@ from .selectors import customer_match_for_intake, customers_visible_to
 ANONYMISED_NAME = "Anonymised customer"
 # What replaces the customer's own words on their complaints after erasure.
 ERASED_TEXT = "[Removed at the customer's request]"
+ERASED_MARK = "[erased]"
+
+
+def _personal_details_pattern(customer: Customer) -> re.Pattern | None:
+    """A pattern matching the customer's name, e-mail, address and phone number as staff may
+    have typed them (the number with or without +86, spaces or dashes)."""
+    parts = [re.escape(value.strip()) for value in (customer.name, customer.email) if value.strip()]
+    parts += [re.escape(line.strip()) for line in customer.address.splitlines() if line.strip()]
+    if customer.phone:
+        digits = str(getattr(customer.phone, "national_number", "") or customer.phone)
+        digits = "".join(ch for ch in digits if ch.isdigit())
+        if len(digits) >= 6:
+            country = getattr(customer.phone, "country_code", "") or ""
+            prefix = rf"(?:\+?{country}[\s-]?)?" if country else ""
+            parts.append(prefix + r"[\s-]?".join(digits))
+    if not parts:
+        return None
+    return re.compile("|".join(sorted(parts, key=len, reverse=True)), re.IGNORECASE)
+
 
 EDITABLE_FIELDS = (
     "name",
@@ -110,6 +131,7 @@ def customer_anonymise(*, actor, customer_id: int) -> Customer:
         customer = customers_visible_to(actor).select_for_update().get(pk=customer_id)
         if customer.anonymised_at:
             raise CustomerActionError(_("This customer was already anonymised."))
+        pattern = _personal_details_pattern(customer)
         customer.name = ANONYMISED_NAME
         customer.phone = ""
         customer.email = ""
@@ -139,6 +161,13 @@ def customer_anonymise(*, actor, customer_id: int) -> Customer:
         files = [attachment.file for attachment in attachments if attachment.file]
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
         transaction.on_commit(lambda: _delete_files(files))
+        if pattern is not None:
+            # Notes and calls staff typed may name the customer: the log keeps the entry, with
+            # the customer's details blacked out (the one sanctioned edit of the log).
+            event_texts_redact(
+                complaint_ids=complaints.values_list("pk", flat=True),
+                redact=lambda text: pattern.sub(ERASED_MARK, text),
+            )
         for complaint in complaints.select_related("store"):
             event_record(
                 complaint=complaint,

@@ -1,9 +1,9 @@
 """Erasure on request (issue 6 §7): anonymising a customer leaves none of their personal data
 in the database, and every figure of the weekly report unchanged.
 
-The event log is append-only (a PostgreSQL trigger refuses UPDATE): what staff typed into
-notes and calls stays. The services themselves write no customer data into events; a note a
-member of staff wrote about the customer is the one known remainder (see the xfail below)."""
+The event log is append-only (a PostgreSQL trigger refuses UPDATE and DELETE) with one
+sanctioned exception: erasure blacks out the customer's details in event texts (a note a
+member of staff typed about them), and nothing else of the entry changes."""
 
 from __future__ import annotations
 
@@ -166,17 +166,30 @@ def test_events_written_by_the_services_carry_no_personal_data(customer_with_his
         assert not automatic.filter(text__icontains=needle).exists(), needle
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the event log is append-only (PostgreSQL trigger): a note a member of staff typed "
-    "about the customer is not rewritten on erasure; needs a sanctioned redaction path",
-)
 def test_staff_notes_about_an_erased_customer_are_scrubbed(customer_with_history, hq, frontdesk):
     from customers.services import customer_anonymise
 
     customer, complaints = customer_with_history
-    services.complaint_add_note(
-        complaint_id=complaints[0].pk, actor=frontdesk, text=f"Called {NAME} on 13812345678"
+    note = services.complaint_add_note(
+        complaint_id=complaints[0].pk,
+        actor=frontdesk,
+        text=f"Called {NAME} on +86 138-1234-5678; wrote to {EMAIL.upper()}. Kettle replaced.",
     )
     customer_anonymise(actor=hq, customer_id=customer.pk)
     assert not _personal_data_left()
+    note.refresh_from_db()
+    assert note.text == "Called [erased] on [erased]; wrote to [erased]. Kettle replaced."
+    assert (note.kind, note.actor, note.complaint_id) == ("note", frontdesk, complaints[0].pk)
+
+
+@pytest.mark.postgres
+def test_outside_erasure_the_database_still_refuses_to_edit_the_log(complaint):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the database-level guard is PostgreSQL's")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE complaints_complaintevent SET text = 'rewritten'")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL onestop.erasure = 'on'")
+        cursor.execute("UPDATE complaints_complaintevent SET action = 'forged'")
