@@ -92,6 +92,8 @@ def playwright_instance():
 @pytest.fixture
 def browser(playwright_instance):
     if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_SERVICES") == "1":  # CI installs it: missing is a failure
+            pytest.fail(f"Chromium not found at {CHROMIUM}")
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     browser = playwright_instance.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
