@@ -120,3 +120,26 @@ def test_the_admin_event_pages_refuse_a_hand_made_change_or_delete(client, compl
     event.refresh_from_db()
     assert event.text == ""
     assert ComplaintEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_even_during_erasure_events_cannot_be_deleted_or_re_attributed(complaint, supervisor):
+    event = complaint.events.first()
+    for sql, params in (
+        ("DELETE FROM complaints_complaintevent WHERE id = %s", [event.pk]),
+        (
+            "UPDATE complaints_complaintevent SET actor_id = %s WHERE id = %s",
+            [supervisor.pk, event.pk],
+        ),
+        ("UPDATE complaints_complaintevent SET created_at = now() WHERE id = %s", [event.pk]),
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SET LOCAL onestop.erasure = 'on'")
+            cursor.execute(sql, params)
+    event.refresh_from_db()
+    assert event.actor_id == complaint.created_by_id
