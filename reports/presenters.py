@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from resolutions.models import ResolutionType
 
@@ -331,7 +331,8 @@ def tiles(report: WeeklyReport, complaint_links: ComplaintLinks) -> list[Tile]:
 def week_label(week: IsoWeek) -> str:
     return _("W%(week)02d · %(monday)s") % {
         "week": week.week,
-        "monday": date_format(week.monday, "M j"),
+        # The date format is translated: "Nov 16" in English, "11月16日" in Chinese.
+        "monday": date_format(week.monday, pgettext("date format", "M j")),
     }
 
 
