@@ -7,6 +7,7 @@ and writes the event row.
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -295,7 +296,8 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    # The resolution clock pauses while the complaint waits for the customer.
+    # The resolution clock pauses while the complaint waits for the customer (and restarts at
+    # a reopen: paused_seconds then covers everything before it).
     clock_paused_at = models.DateTimeField(null=True, blank=True, editable=False)
     paused_seconds = models.PositiveIntegerField(default=0, editable=False)
     resolved_on_the_spot = models.BooleanField(_("resolved on the spot"), default=False)
@@ -386,6 +388,15 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             self.paused_seconds += max(paused, 0)
             self.resolve_due_at += timedelta(seconds=max(paused, 0))
             self.clock_paused_at = None
+
+    def _restart_clock(self) -> None:
+        """A reopened complaint gets its level's whole limit again, counted from the reopen:
+        the time before it counts as paused, so a later escalation still counts from here
+        (and the reminder ladder, keyed by the deadline, starts again)."""
+        self.clock_paused_at = None
+        before = (timezone.now() - self.received_at).total_seconds()
+        self.paused_seconds = max(math.ceil(before), 0)  # rounded up: never short of the limit
+        self.recompute_resolve_due()
 
     # ---- the lifecycle (SPEC.md) ----------------------------------------------------------
     # Bodies change fields in memory only; complaints.services runs, saves and logs them.
@@ -534,6 +545,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         self.closed_at = None
         self.closure_reason = ""
         self.resolved_on_the_spot = False
+        self._restart_clock()
 
 
 class EventKind(models.TextChoices):

@@ -357,8 +357,8 @@ def _max_id(model) -> int:
 
 def reminders_catch_up(*, complaint: Complaint, now: datetime | None = None) -> int:
     """Carry out, now, the steps of a complaint's running deadlines whose thresholds are
-    already behind it (a reopened complaint past its due time). Inside the caller's
-    transaction."""
+    already behind it (a reopened complaint gets its level's whole limit again, but a short
+    one may already be inside the "due soon" lead). Inside the caller's transaction."""
     now = now or timezone.now()
     earliest = now - timedelta(hours=settings.FOLLOWUP_CATCH_UP_HOURS)
     done = 0

@@ -189,3 +189,61 @@ def test_the_jobs_query_count_does_not_grow_with_complaints_not_yet_due(frontdes
     reminders_sweep()
     assert sweep_queries() <= baseline
     assert not Notification.objects.exists()
+
+
+def _reopened_long_after_its_deadline(frontdesk, supervisor, store):
+    """Received a month ago, resolved then, its resolve deadline long gone; reopened now."""
+    from tests.followup.conftest import resolve_on_the_spot
+
+    reminders_sweep()  # an earlier sweep ran, as in production
+    received = timezone.now() - timedelta(days=30)
+    complaint = make_complaint(
+        actor=frontdesk, store=store, channel="walk_in", received_at=received
+    )
+    resolve_on_the_spot(complaint, frontdesk)
+    reminders_sweep()
+    reopened_at = timezone.now()
+    complaint_services.complaint_reopen(
+        complaint_id=complaint.pk, actor=supervisor, reason="The kettle broke again"
+    )
+    complaint.refresh_from_db()
+    return complaint, reopened_at
+
+
+def test_a_complaint_reopened_long_after_its_deadline_climbs_the_ladder_again(
+    frontdesk, supervisor, manager, store
+):
+    complaint, reopened_at = _reopened_long_after_its_deadline(frontdesk, supervisor, store)
+    # The store level's whole 24 h again, counted from the reopen: not overdue at once.
+    assert reopened_at + timedelta(hours=24) <= complaint.resolve_due_at
+    assert complaint.resolve_due_at <= timezone.now() + timedelta(hours=24, minutes=1)
+    assert not complaint.is_overdue
+    due = complaint.resolve_due_at
+
+    reminders_sweep(now=due - timedelta(hours=1, minutes=59))
+    assert kinds_for(frontdesk, "resolve") == [K.RESOLVE_DUE_SOON]
+    reminders_sweep(now=due + timedelta(minutes=1))
+    assert kinds_for(frontdesk, "resolve") == [K.RESOLVE_BREACHED, K.RESOLVE_DUE_SOON]
+    assert kinds_for(supervisor, "resolve") == [K.RESOLVE_BREACHED]
+    reminders_sweep(now=due + timedelta(hours=24, minutes=1))
+    assert kinds_for(manager, "resolve") == [K.RESOLVE_BREACHED_DAY]
+    reminders_sweep(now=due + timedelta(hours=24, minutes=2))
+    assert Notification.objects.filter(kind__startswith="resolve").count() == 4
+
+
+def test_a_reopened_complaint_escalated_later_counts_its_new_limit_from_the_reopen(
+    frontdesk, supervisor, store
+):
+    complaint, reopened_at = _reopened_long_after_its_deadline(frontdesk, supervisor, store)
+    reopened_due = complaint.resolve_due_at
+    complaint_services.complaint_escalate(
+        complaint_id=complaint.pk, actor=supervisor, new_owner=frontdesk, reason="Region decides"
+    )
+    complaint.refresh_from_db()
+    # Region's 48 h instead of the store's 24 h, still from the reopen (not from receipt).
+    assert complaint.resolve_due_at == reopened_due + timedelta(hours=24)
+    assert reopened_at + timedelta(hours=48) <= complaint.resolve_due_at
+    reminders_sweep(now=complaint.resolve_due_at - timedelta(hours=1, minutes=59))
+    assert kinds_for(frontdesk, "resolve") == [K.RESOLVE_DUE_SOON]
+    reminders_sweep(now=complaint.resolve_due_at + timedelta(minutes=1))
+    assert kinds_for(supervisor, "resolve") == [K.RESOLVE_BREACHED]
