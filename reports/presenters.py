@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from resolutions.models import ResolutionType
 
@@ -63,7 +63,7 @@ MEASURES = [
         False,
         "backlog",
         gettext_lazy("Complaints still open at the end of the week (the backlog)."),
-        short=gettext_lazy("Open"),
+        short=pgettext_lazy("complaints still open", "Open"),
     ),
     Measure(
         "overdue",

@@ -8,6 +8,9 @@
   if (!source || typeof window.Chart === "undefined") return;
   var data = JSON.parse(source.textContent);
   var Chart = window.Chart;
+  // Units are words, so the page translates them ("h" in English, "小时" in Chinese).
+  var unitHolder = document.querySelector("[data-unit-hours]");
+  var hoursUnit = (unitHolder && unitHolder.getAttribute("data-unit-hours")) || "h";
   var palette = ["#0d6efd", "#198754", "#fd7e14", "#dc3545", "#6f42c1", "#20c997", "#6c757d", "#d63384"];
 
   Chart.defaults.font.family = window.getComputedStyle(document.body).fontFamily;
@@ -17,7 +20,7 @@
   function withUnit(value, unit) {
     if (value === null || value === undefined) return "—";
     if (unit === "%") return value + " %";
-    if (unit === "h") return value + " h";
+    if (unit === "h") return value + " " + hoursUnit;
     return String(value);
   }
 
