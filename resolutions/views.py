@@ -5,7 +5,9 @@ service's message. Another store's complaint is a 404."""
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -86,6 +88,39 @@ def _run(request: HttpRequest, action, success: str) -> bool:
     return True
 
 
+def _resolution_step(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    form_class: type[forms.Form],
+    service: Callable[..., object],
+    success: str,
+    note_may_be_dropped: bool = False,
+) -> HttpResponse:
+    """One step of the approval or the customer's answer: validate the step's small form, call
+    its service with the form's fields (named as the service's arguments) and the complaint
+    version the user saw, and go back to the complaint page with `success` or the refusal.
+
+    A form that does not validate is refused with its errors, except where its only field is
+    an optional note (`note_may_be_dropped`): then the step goes through without the note.
+    """
+    form = form_class(request.POST)
+    if not form.is_valid() and not note_may_be_dropped:
+        messages.error(request, _form_errors(form))
+        return _back(request, complaint)
+    _run(
+        request,
+        lambda: service(
+            complaint_id=complaint.pk,
+            actor=request.user,
+            expected_version=_expected_version(request),
+            **form.cleaned_data,
+        ),
+        success,
+    )
+    return _back(request, complaint)
+
+
 # ---- propose / settle on the spot ------------------------------------------------------------
 
 
@@ -161,60 +196,42 @@ def _propose_or_settle(request: HttpRequest, complaint: Complaint, form: Resolut
 @require_POST
 def approve(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _complaint_or_404(request, reference)
-    form = ApproveForm(request.POST)
-    form.is_valid()
-    _run(
+    return _resolution_step(
         request,
-        lambda: services.resolution_approve(
-            complaint_id=complaint.pk,
-            actor=request.user,
-            reason=form.cleaned_data.get("reason", ""),
-            expected_version=_expected_version(request),
-        ),
-        _("Approved: the resolution for %(reference)s can now be offered to the customer.")
+        complaint,
+        form_class=ApproveForm,
+        service=services.resolution_approve,
+        success=_("Approved: the resolution for %(reference)s can now be offered to the customer.")
         % {"reference": complaint.reference},
+        note_may_be_dropped=True,
     )
-    return _back(request, complaint)
 
 
 @require_POST
 def reject(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _complaint_or_404(request, reference)
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(request, complaint)
-    _run(
+    return _resolution_step(
         request,
-        lambda: services.resolution_reject(
-            complaint_id=complaint.pk,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-            expected_version=_expected_version(request),
-        ),
-        _("Rejected: complaint %(reference)s is back in investigation.")
+        complaint,
+        form_class=RejectForm,
+        service=services.resolution_reject,
+        success=_("Rejected: complaint %(reference)s is back in investigation.")
         % {"reference": complaint.reference},
     )
-    return _back(request, complaint)
 
 
 @require_POST
 def pass_up(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _complaint_or_404(request, reference)
-    form = PassUpForm(request.POST)
-    form.is_valid()
-    _run(
+    return _resolution_step(
         request,
-        lambda: services.resolution_pass_up(
-            complaint_id=complaint.pk,
-            actor=request.user,
-            reason=form.cleaned_data.get("reason", ""),
-            expected_version=_expected_version(request),
-        ),
-        _("Passed up: the resolution for %(reference)s waits for a higher approver.")
+        complaint,
+        form_class=PassUpForm,
+        service=services.resolution_pass_up,
+        success=_("Passed up: the resolution for %(reference)s waits for a higher approver.")
         % {"reference": complaint.reference},
+        note_may_be_dropped=True,
     )
-    return _back(request, complaint)
 
 
 class ApprovalQueueView(PermissionRequiredMixin, ListView):
@@ -248,43 +265,24 @@ class ApprovalQueueView(PermissionRequiredMixin, ListView):
 
 @require_POST
 def accept(request: HttpRequest, reference: str) -> HttpResponse:
-    complaint = _complaint_or_404(request, reference)
-    form = AcceptanceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(request, complaint)
-    _run(
+    return _resolution_step(
         request,
-        lambda: services.resolution_record_acceptance(
-            complaint_id=complaint.pk,
-            actor=request.user,
-            method=form.cleaned_data["method"],
-            note=form.cleaned_data["note"],
-            expected_version=_expected_version(request),
-        ),
-        _("The customer's acceptance is recorded."),
+        _complaint_or_404(request, reference),
+        form_class=AcceptanceForm,
+        service=services.resolution_record_acceptance,
+        success=_("The customer's acceptance is recorded."),
     )
-    return _back(request, complaint)
 
 
 @require_POST
 def decline(request: HttpRequest, reference: str) -> HttpResponse:
-    complaint = _complaint_or_404(request, reference)
-    form = DeclineForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(request, complaint)
-    _run(
+    return _resolution_step(
         request,
-        lambda: services.resolution_record_decline(
-            complaint_id=complaint.pk,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-            expected_version=_expected_version(request),
-        ),
-        _("Recorded that the customer declined: the complaint is back in investigation."),
+        _complaint_or_404(request, reference),
+        form_class=DeclineForm,
+        service=services.resolution_record_decline,
+        success=_("Recorded that the customer declined: the complaint is back in investigation."),
     )
-    return _back(request, complaint)
 
 
 # ---- fulfilment and commitments --------------------------------------------------------------
