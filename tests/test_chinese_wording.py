@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from followup.models import Notification
 from resolutions.models import Commitment
 from tests.factories import make_complaint
 from tests.reports.world import weekly_world
@@ -96,6 +97,19 @@ def test_an_open_commitment_is_pending_and_a_product_has_a_name(client, frontdes
     ).content.decode()
     assert '<span class="badge text-bg-light border">待兑现</span>' in html
     assert '<dt class="col-sm-4">名称</dt><dd class="col-sm-8">Kettle K1</dd>' in html
+    # Labels of a time say so; Chinese punctuation between a label and its value.
+    assert '<dt class="col-5">受理时间</dt>' in html
+    assert "级别：门店" in html
+    assert "<strong>已登记</strong>：新建" in html
+
+
+def test_an_unread_notification_is_marked_unread_not_new(client, frontdesk, complaint):
+    Notification.objects.create(
+        recipient=frontdesk, complaint=complaint, kind="weekly_digest", url="/"
+    )
+    client.force_login(frontdesk)
+    html = client.get(reverse("followup:notifications"), **CHINESE).content.decode()
+    assert '<span class="badge text-bg-primary me-1">未读</span>' in html
 
 
 def test_intake_offers_to_change_the_customer_and_asks_for_a_persons_name(client, frontdesk):
