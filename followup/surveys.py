@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -216,43 +217,47 @@ def survey_delivery_send(*, delivery: Delivery) -> bool:
 
 def surveys_callbacks_due(*, now: datetime | None = None) -> int:
     """Surveys sent but not answered after SURVEY_CALLBACK_AFTER_DAYS: call the customer."""
-    now = now or timezone.now()
-    ids = list(
-        SurveyInvitation.objects.filter(callback_due_at__lte=now)
-        .order_by("callback_due_at")
-        .values_list("pk", flat=True)[:BATCH]
-    )
-    done = 0
-    for pk in ids:
-        with transaction.atomic():
-            invitation = (
-                SurveyInvitation.objects.select_for_update(of=("self",))
-                .select_related("complaint")
-                .filter(pk=pk, callback_due_at__isnull=False)
-                .first()
-            )
-            if invitation is None:
-                continue
-            invitation.callback_due_at = None
-            invitation.save(update_fields=["callback_due_at"])
-            if invitation.state == SurveyState.SENT and invitation.complaint.status == (
-                Status.RESOLVED
-            ):
-                callback_queue_add(
-                    complaint=invitation.complaint,
-                    survey=invitation,
-                    reason=CallbackReason.NO_ANSWER,
-                )
-                done += 1
-    return done
+
+    def call_back(invitation: SurveyInvitation) -> bool:
+        if invitation.state != SurveyState.SENT or invitation.complaint.status != Status.RESOLVED:
+            return False
+        callback_queue_add(
+            complaint=invitation.complaint,
+            survey=invitation,
+            reason=CallbackReason.NO_ANSWER,
+        )
+        return True
+
+    return _invitations_sweep("callback_due_at", now=now or timezone.now(), act=call_back)
 
 
 def surveys_auto_close_due(*, now: datetime | None = None) -> int:
     """Close, as the system, resolved complaints nobody answered about for AUTO_CLOSE_DAYS."""
-    now = now or timezone.now()
+
+    def close(invitation: SurveyInvitation) -> bool:
+        if invitation.complaint.status != Status.RESOLVED:
+            return False
+        complaint_close(
+            complaint_id=invitation.complaint_id,
+            actor=None,
+            system=True,
+            note=_("Closed automatically: no answer %(days)s days after it was resolved.")
+            % {"days": _days(settings.AUTO_CLOSE_DAYS)},
+        )
+        return True
+
+    return _invitations_sweep("close_due_at", now=now or timezone.now(), act=close)
+
+
+def _invitations_sweep(
+    due_field: str, *, now: datetime, act: Callable[[SurveyInvitation], bool]
+) -> int:
+    """Take the invitations whose `due_field` time has come (at most BATCH, earliest first),
+    each in its own transaction under its row lock; clear and save that time first, so each
+    is acted on once, then `act` on it. Returns how many `act` went through for."""
     ids = list(
-        SurveyInvitation.objects.filter(close_due_at__lte=now)
-        .order_by("close_due_at")
+        SurveyInvitation.objects.filter(**{f"{due_field}__lte": now})
+        .order_by(due_field)
         .values_list("pk", flat=True)[:BATCH]
     )
     done = 0
@@ -261,23 +266,15 @@ def surveys_auto_close_due(*, now: datetime | None = None) -> int:
             invitation = (
                 SurveyInvitation.objects.select_for_update(of=("self",))
                 .select_related("complaint")
-                .filter(pk=pk, close_due_at__isnull=False)
+                .filter(pk=pk, **{f"{due_field}__isnull": False})
                 .first()
             )
             if invitation is None:
                 continue
-            invitation.close_due_at = None
-            invitation.save(update_fields=["close_due_at"])
-            if invitation.complaint.status != Status.RESOLVED:
-                continue
-            complaint_close(
-                complaint_id=invitation.complaint_id,
-                actor=None,
-                system=True,
-                note=_("Closed automatically: no answer %(days)s days after it was resolved.")
-                % {"days": _days(settings.AUTO_CLOSE_DAYS)},
-            )
-            done += 1
+            setattr(invitation, due_field, None)
+            invitation.save(update_fields=[due_field])
+            if act(invitation):
+                done += 1
     return done
 
 
