@@ -45,7 +45,9 @@ from .forms import (
     store_zone,
 )
 from .models import NEXT_LEVEL, OPEN_STATUSES, Attachment, Complaint, Status
+from .pagination import ComplaintPaginator
 from .selectors import (
+    complaint_count,
     complaint_detail,
     complaint_list,
     complaint_timeline,
@@ -55,6 +57,7 @@ from .selectors import (
 )
 
 LIST_PAGE_SIZE = 50
+SEARCH_COUNT_LIMIT = 1000  # a text search counts its matches up to here ("more than 1,000")
 MY_WORK_PAGE_SIZE = 25
 
 SUBMIT_LOG = "log"
@@ -115,7 +118,13 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
     filterset = ComplaintFilter(
         request.GET or None, queryset=complaint_list(user=request.user), request=request
     )
-    page = _page(request, filterset.qs, LIST_PAGE_SIZE)
+    paginator = ComplaintPaginator(
+        filterset.qs,
+        LIST_PAGE_SIZE,
+        count=None if filterset.narrows else complaint_count(user=request.user),
+        count_limit=SEARCH_COUNT_LIMIT if filterset.searched else None,
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "complaints/list.html",

@@ -31,6 +31,10 @@ SEVERITY_STYLES = {
     Severity.CRITICAL: "text-bg-danger",
 }
 DUE_SOON = timedelta(hours=4)
+# get_status_display() hashes every choice's lazy label (a translation lookup each) per call;
+# the list shows a badge on each of its 50 rows.
+STATUS_LABELS = dict(Status.choices)
+SEVERITY_LABELS = dict(Severity.choices)
 
 
 @register.simple_tag
@@ -39,7 +43,7 @@ def status_badge(complaint) -> str:
         '<span class="badge {}" data-status="{}">{}</span>',
         STATUS_STYLES.get(complaint.status, "text-bg-secondary"),
         complaint.status,
-        complaint.get_status_display(),
+        STATUS_LABELS.get(complaint.status, complaint.status),
     )
 
 
@@ -48,7 +52,7 @@ def severity_badge(complaint) -> str:
     return format_html(
         '<span class="badge {}">{}</span>',
         SEVERITY_STYLES.get(complaint.severity, "text-bg-secondary"),
-        complaint.get_severity_display(),
+        SEVERITY_LABELS.get(complaint.severity, complaint.severity),
     )
 
 
