@@ -63,6 +63,7 @@ from .aggregates import (
     in_local_range,
     overall_range,
     percentiles,
+    report_transaction,
     week_index,
 )
 from .weeks import IsoWeek, local_midnight, weeks_ending
@@ -299,6 +300,11 @@ def weekly_report(
 ) -> WeeklyReport:
     """All the figures of the weekly page for these stores (already scoped by
     `report_stores`): the chosen week and the 12 before it; per store too if asked."""
+    with report_transaction():
+        return _weekly_report(user=user, stores=stores, week=week, store_table=store_table, now=now)
+
+
+def _weekly_report(*, user, stores, week, store_table, now) -> WeeklyReport:
     now = now or timezone.now()
     weeks = weeks_ending(week, TREND_WEEKS)
     tz_groups = tz_groups_of(stores)
@@ -481,9 +487,7 @@ def _resolved_cohort(
         }
         if postgresql:
             hours = HoursBetween("received_at", "resolved_at")
-            result.update(
-                {f"p_{index}": PercentileCont(hours, f) for index, f in enumerate(PERCENTILES)}
-            )
+            result["hours"] = PercentileCont(hours, PERCENTILES)
         return result
 
     def fill(figures: Figures, row: dict) -> None:
@@ -497,8 +501,8 @@ def _resolved_cohort(
             for index, currency in enumerate(currencies)
             if row[f"amount_{index}"] is not None
         }
-        if "p_0" in row:
-            figures.median_hours, figures.p90_hours = row["p_0"], row["p_1"]
+        if row.get("hours"):  # NULL when no hours (an empty group never comes back)
+            figures.median_hours, figures.p90_hours = row["hours"]
 
     def current() -> FilteredRelation:  # one per queryset: Django keeps state on it
         return FilteredRelation("resolutions", condition=Q(resolutions__is_current=True))
