@@ -41,6 +41,23 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # only beyond this.
 CLOCK_SKEW = timedelta(minutes=5)
 
+# What the intake form records about the complaint itself, as `complaint_create` takes it (the
+# store is chosen on the form too, and passed on its own).
+COMPLAINT_FIELDS = (
+    "channel",
+    "received_at",
+    "product_name",
+    "product_sku",
+    "product_batch",
+    "purchase_date",
+    "receipt_number",
+    "category",
+    "severity",
+    "account",
+    "desired_outcome",
+    "mood",
+)
+
 
 def store_zone(store: Store | None):
     if store is None:
@@ -112,21 +129,7 @@ class ComplaintIntakeForm(forms.ModelForm):
 
     class Meta:
         model = Complaint
-        fields = [
-            "store",
-            "channel",
-            "received_at",
-            "product_name",
-            "product_sku",
-            "product_batch",
-            "purchase_date",
-            "receipt_number",
-            "category",
-            "severity",
-            "account",
-            "desired_outcome",
-            "mood",
-        ]
+        fields = ["store", *COMPLAINT_FIELDS]
         field_classes = {"category": GroupedCategoryField}
         widgets = {
             "received_at": forms.DateTimeInput(
@@ -321,23 +324,7 @@ class ComplaintIntakeForm(forms.ModelForm):
 
     def complaint_fields(self) -> dict:
         data = self.cleaned_data
-        return {
-            name: data[name]
-            for name in (
-                "channel",
-                "received_at",
-                "product_name",
-                "product_sku",
-                "product_batch",
-                "purchase_date",
-                "receipt_number",
-                "category",
-                "severity",
-                "account",
-                "desired_outcome",
-                "mood",
-            )
-        }
+        return {name: data[name] for name in COMPLAINT_FIELDS}
 
     def new_customer_fields(self) -> dict:
         data = self.cleaned_data
