@@ -41,7 +41,16 @@ def test_another_stores_complaint_is_the_same_friendly_404(client, frontdesk, ot
     client.force_login(frontdesk)
     response = client.get(reverse("complaints:detail", args=[other_complaint.reference]))
     assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert other_complaint.reference not in html  # not even in the language switcher
+
+    # Switching language from there returns to the same address, by the Referer.
+    url = reverse("complaints:detail", args=[other_complaint.reference])
+    switched = client.post(
+        reverse("set_language"), {"language": "zh-hans"}, HTTP_REFERER=f"http://testserver{url}"
+    )
+    assert switched.status_code == 302 and switched.url.endswith(url)
 
 
 def test_a_signed_out_visitor_gets_the_404_page_too(client):
