@@ -9,6 +9,7 @@ user's words (four eyes, limit, already decided) before the transition checks it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -344,31 +345,20 @@ def resolution_approve(
     one's own limit. Approving twice (double click, two tabs, two approvers) grants once: the
     complaint row is locked, the second finds it decided, and the database refuses a second
     final decision."""
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        complaint = _lock(complaint_id=complaint_id, actor=actor)
-        resolution = _resolution_to_decide(complaint, actor=actor, need_limit=True)
 
-        def after(complaint: Complaint) -> None:
-            decided = _record_final_decision(
-                complaint, actor=actor, decision=Decision.APPROVE, reason=reason
-            )
-            decided.state = ResolutionState.OFFERED
-            decided.save(update_fields=["state"])
+    def offer(resolution: Resolution) -> None:
+        resolution.state = ResolutionState.OFFERED
+        resolution.save(update_fields=["state"])
 
-        return transition_run(
-            complaint_id=complaint_id,
-            actor=actor,
-            name="approve",
-            text=reason,
-            expected_version=expected_version,
-            after=after,
-            data={
-                "resolution": resolution.pk,
-                "type": resolution.type,
-                "amount": str(resolution.amount),
-            },
-        )
+    return _final_decision_run(
+        complaint_id=complaint_id,
+        actor=actor,
+        transition="approve",
+        decision=Decision.APPROVE,
+        reason=(reason or "").strip(),
+        expected_version=expected_version,
+        then=offer,
+    )
 
 
 def resolution_reject(
@@ -377,23 +367,47 @@ def resolution_reject(
     """Reject the resolution waiting for approval (a reason is required); the complaint goes
     back to investigating and the rejected offer stays in its history. Same four eyes and limit
     as approving: below the amount an approver can only pass it up."""
-    reason = _require_text(reason, _("Say why the resolution is rejected."))
+
+    def retire(resolution: Resolution) -> None:
+        resolution.state = ResolutionState.REJECTED
+        resolution.is_current = False
+        resolution.save(update_fields=["state", "is_current"])
+
+    return _final_decision_run(
+        complaint_id=complaint_id,
+        actor=actor,
+        transition="reject",
+        decision=Decision.REJECT,
+        reason=_require_text(reason, _("Say why the resolution is rejected.")),
+        expected_version=expected_version,
+        then=retire,
+    )
+
+
+def _final_decision_run(
+    *,
+    complaint_id: int,
+    actor,
+    transition: str,
+    decision: str,
+    reason: str,
+    expected_version: int | None,
+    then: Callable[[Resolution], None],
+) -> Complaint:
+    """Approve or reject: lock the complaint, refuse in the user's words (four eyes, limit,
+    already decided), run the transition, record the final decision and let `then` move the
+    resolution on, all in one transaction."""
     with transaction.atomic():
         complaint = _lock(complaint_id=complaint_id, actor=actor)
         resolution = _resolution_to_decide(complaint, actor=actor, need_limit=True)
 
         def after(complaint: Complaint) -> None:
-            decided = _record_final_decision(
-                complaint, actor=actor, decision=Decision.REJECT, reason=reason
-            )
-            decided.state = ResolutionState.REJECTED
-            decided.is_current = False
-            decided.save(update_fields=["state", "is_current"])
+            then(_record_final_decision(complaint, actor=actor, decision=decision, reason=reason))
 
         return transition_run(
             complaint_id=complaint_id,
             actor=actor,
-            name="reject",
+            name=transition,
             text=reason,
             expected_version=expected_version,
             after=after,
