@@ -185,6 +185,8 @@ def measure(*, iterations: int, warmup: int, only: str = "") -> tuple[list[Resul
         "a different complaint each time",
     )
     get("My work", fd, "/", 50, "front desk")
+    get("My work (supervisor)", sup, "/", 50, "adds the store summary and approvals")
+    get("My work (manager)", mgr, "/", 50, "adds the store summary and approvals")
 
     if wanted("Intake (POST)"):
         _writes(results, fd, store, rng, leaves, customers, warmup, iterations)

@@ -292,7 +292,20 @@ class Commitment(models.Model):
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         permissions = [("keep_commitment", _("Can mark a commitment kept"))]
-        indexes = [models.Index(fields=["kept_at", "due_at"], name="commitment_open_due")]
+        indexes = [
+            models.Index(fields=["kept_at", "due_at"], name="commitment_open_due"),
+            # My work's commitments due for a user: those they made, those on their complaints.
+            models.Index(
+                fields=["made_by", "due_at"],
+                condition=models.Q(kept_at__isnull=True),
+                name="commitment_made_open",
+            ),
+            models.Index(
+                fields=["complaint", "due_at"],
+                condition=models.Q(kept_at__isnull=True),
+                name="commitment_complaint_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -50,12 +50,14 @@ def resolutions_awaiting_approval(*, user, base: QuerySet | None = None) -> Quer
     passed_up_by_me = ApprovalDecision.objects.filter(
         resolution=OuterRef("pk"), decided_by=user, decision=Decision.PASS_UP
     )
+    # The complaint's status inside the store scoping: PostgreSQL then starts from the user's
+    # stores' complaints awaiting approval (store-status index), not from every store's.
+    waiting = complaints_visible_to(user).filter(status=Status.AWAITING_APPROVAL)
     return (
-        resolutions_visible_to(user, base=base)
-        .filter(
+        base.filter(
+            complaint__in=waiting,
             is_current=True,
             state=ResolutionState.AWAITING_APPROVAL,
-            complaint__status=Status.AWAITING_APPROVAL,
         )
         .exclude(proposed_by=user)
         .select_related(
@@ -234,7 +236,7 @@ def fulfilment_tasks_open_for(*, user) -> QuerySet[FulfilmentTask]:
             resolution__complaint__status=Status.IN_FULFILMENT,
             resolution__complaint__in=complaints_visible_to(user),
         )
-        .select_related("resolution", "resolution__complaint", "resolution__complaint__customer")
+        .select_related("resolution", "resolution__complaint")
         .order_by("due_at", "id")
     )
 
@@ -243,15 +245,17 @@ def commitments_due_for(*, user, now=None) -> QuerySet[Commitment]:
     """Unkept commitments the user made or that sit on complaints they own, due within a day
     or already overdue (broken), most overdue first; closed complaints' are history."""
     now = now or timezone.now()
+    complaints = complaints_visible_to(user).exclude(status=Status.CLOSED)
+    due = Commitment.objects.open().filter(due_at__lt=now + COMMITMENT_DUE_SOON).order_by()
+    # "Made by me OR on a complaint I own" as one OR across two tables has PostgreSQL read
+    # every store's unkept commitments; as a UNION each half walks its own index and reads
+    # only this user's: commitment_made_open, and mywork_complaint_owner_open then
+    # commitment_complaint_open (resolutions migration 0005).
+    made = due.filter(made_by=user, complaint__in=complaints).values("pk")
+    owned = due.filter(complaint__in=complaints.filter(owner=user)).values("pk")
     return (
-        Commitment.objects.open()
-        .filter(
-            Q(made_by=user) | Q(complaint__owner=user),
-            due_at__lt=now + COMMITMENT_DUE_SOON,
-            complaint__in=complaints_visible_to(user),
-        )
-        .exclude(complaint__status=Status.CLOSED)
-        .select_related("complaint", "complaint__customer")
+        Commitment.objects.filter(pk__in=made.union(owned))
+        .select_related("complaint")
         .order_by("due_at", "id")
     )
 

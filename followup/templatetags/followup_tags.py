@@ -4,6 +4,7 @@ runs a fixed number of queries whatever the data."""
 from __future__ import annotations
 
 from django import template
+from django.db.models import Count, Window
 
 from .. import selectors
 
@@ -27,10 +28,16 @@ def my_callbacks(context) -> dict:
     user = context.get("user")
     if user is None or not selectors.may_do_callbacks(user):
         return {"allowed": False, "items": [], "count": 0}
-    queue = selectors.callback_queue(user=user)
+    # The card shows the reference and the customer's name: no more joins; the queue's size
+    # rides along with its first rows (a window function) instead of a second query.
+    queue = (
+        selectors.callback_queue(user=user)
+        .select_related(None)
+        .select_related("complaint", "complaint__customer")
+        .annotate(queue_size=Window(Count("pk")))
+    )
     items = list(queue[:MY_WORK_CALLBACKS])
-    count = len(items) if len(items) < MY_WORK_CALLBACKS else queue.count()
-    return {"allowed": True, "items": items, "count": count}
+    return {"allowed": True, "items": items, "count": items[0].queue_size if items else 0}
 
 
 @register.simple_tag

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from django import template
+from django.db.models import Count, Q, Window
 from django.utils import timezone
 
 from complaints.models import Status
@@ -76,34 +77,46 @@ def resolution_panel_data(context, complaint, available=None):
 
 @register.simple_tag(takes_context=True)
 def resolutions_my_work(context):
-    """Approvals waiting for me, my open fulfilment tasks, my commitments due soon or broken."""
+    """Approvals waiting for me, my open fulfilment tasks, my commitments due soon or broken:
+    one query each, the totals riding along with the first rows."""
     user = context["user"]
-    approvals = resolutions_user_may_approve(user=user)
-    tasks = fulfilment_tasks_open_for(user=user)
-    commitments = commitments_due_for(user=user)
     may_approve = user.has_perm("complaints.approve_resolution")
-    approval_rows = list(approvals[:MY_WORK_ROWS]) if may_approve else []
-    task_rows = list(tasks[:MY_WORK_ROWS])
-    commitment_rows = list(commitments[: MY_WORK_ROWS * 2])
+    approvals, approvals_total = (
+        _first_rows(
+            # The card shows the reference, the amount and who proposed it: no more joins.
+            resolutions_user_may_approve(user=user)
+            .select_related(None)
+            .select_related("complaint", "proposed_by"),
+            MY_WORK_ROWS,
+        )
+        if may_approve
+        else ([], {"total": 0})
+    )
+    tasks, tasks_total = _first_rows(fulfilment_tasks_open_for(user=user), MY_WORK_ROWS)
+    commitments, commitments_total = _first_rows(
+        commitments_due_for(user=user),
+        MY_WORK_ROWS * 2,
+        broken=Q(due_at__lt=timezone.now()),
+    )
     return {
         "may_approve": may_approve,
-        "approvals": approval_rows,
-        "approvals_count": _count(approvals, approval_rows, MY_WORK_ROWS),
-        "tasks": task_rows,
-        "tasks_count": _count(tasks, task_rows, MY_WORK_ROWS),
-        "commitments": commitment_rows,
-        "commitments_count": _count(commitments, commitment_rows, MY_WORK_ROWS * 2),
-        "broken_count": (
-            sum(1 for commitment in commitment_rows if commitment.is_broken)
-            if len(commitment_rows) < MY_WORK_ROWS * 2
-            else commitments.filter(due_at__lt=timezone.now()).count()
-        ),
+        "approvals": approvals,
+        "approvals_count": approvals_total["total"],
+        "tasks": tasks,
+        "tasks_count": tasks_total["total"],
+        "commitments": commitments,
+        "commitments_count": commitments_total["total"],
+        "broken_count": commitments_total["broken"],
     }
 
 
-def _count(queryset, rows: list, page: int) -> int:
-    """The total, without a COUNT query when the first rows already are all of them."""
-    return len(rows) if len(rows) < page else queryset.count()
+def _first_rows(queryset, limit: int, **subsets: Q) -> tuple[list, dict[str, int]]:
+    """The first `limit` rows, how many rows there are in all and how many in each subset,
+    in one query: the counts are window functions over the whole result."""
+    counts = {"total": Window(Count("pk"))}
+    counts.update({name: Window(Count("pk", filter=q)) for name, q in subsets.items()})
+    rows = list(queryset.annotate(**{f"_{name}": c for name, c in counts.items()})[:limit])
+    return rows, {name: getattr(rows[0], f"_{name}") if rows else 0 for name in counts}
 
 
 STATE_CLASSES = {

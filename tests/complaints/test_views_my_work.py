@@ -88,3 +88,60 @@ def test_my_work_runs_the_same_number_of_queries_for_3_and_30_rows(
     client.force_login(frontdesk)
     assert len(refs(client.get(URL))) == 25  # a page
     assert many == few
+
+
+def test_commitments_due_for_me_are_those_i_made_or_on_my_complaints_and_all_are_counted(
+    client, frontdesk, supervisor, frontdesk2, store, other_store
+):
+    from resolutions.models import Commitment
+
+    now = timezone.now()
+    mine = make_complaint(actor=frontdesk, store=store)
+    theirs = make_complaint(actor=supervisor, store=store)
+    closed = make_complaint(actor=frontdesk, store=store)
+    services.complaint_withdraw(complaint_id=closed.pk, actor=frontdesk, reason="Fine now.")
+    elsewhere = make_complaint(actor=frontdesk2, store=other_store)
+
+    def promise(complaint, by, due, what, **fields):
+        Commitment.objects.create(
+            complaint=complaint, made_by=by, due_at=now + due, description=what, **fields
+        )
+
+    promise(mine, supervisor, timedelta(hours=2), "On my complaint, by my supervisor")
+    promise(theirs, frontdesk, -timedelta(hours=1), "Made by me on theirs")
+    for n in range(11):
+        promise(mine, frontdesk, -timedelta(hours=2, minutes=n), f"Overdue promise {n}")
+    promise(closed, frontdesk, -timedelta(hours=1), "On a closed complaint")
+    promise(mine, frontdesk, -timedelta(hours=1), "Kept", kept_at=now)
+    promise(mine, frontdesk, timedelta(days=3), "Not due for days")
+    promise(theirs, supervisor, -timedelta(hours=1), "Someone else's")
+    promise(elsewhere, frontdesk2, -timedelta(hours=1), "Another store's")
+
+    client.force_login(frontdesk)
+    html = client.get(URL).content.decode()
+    assert 'data-testid="commitments-count">13<' in html  # 10 shown
+    assert "12 broken" in html
+    assert "Overdue promise 10" in html  # the most overdue first
+    assert "On my complaint, by my supervisor" not in html  # the 11th: due last
+    for hidden in ("On a closed complaint", "Kept", "Not due for days", "Someone else"):
+        assert hidden not in html
+    assert "Another store" not in html
+
+    Commitment.objects.filter(description__startswith="Overdue promise").delete()
+    html = client.get(URL).content.decode()
+    assert 'data-testid="commitments-count">2<' in html and "1 broken" in html
+    assert "On my complaint, by my supervisor" in html and "Made by me on theirs" in html
+
+
+def test_approvals_waiting_for_me_are_my_stores_within_my_limit_and_all_are_counted(
+    client, frontdesk, frontdesk2, supervisor, store, other_store
+):
+    from tests.resolutions.helpers import awaiting_approval
+
+    waiting = [awaiting_approval(proposer=frontdesk, amount="1500") for _ in range(6)]
+    awaiting_approval(proposer=frontdesk, amount="5000")  # above the supervisor's limit
+    awaiting_approval(proposer=frontdesk2, amount="1500", store=other_store)
+    client.force_login(supervisor)
+    html = client.get(URL).content.decode()
+    assert 'data-testid="approvals-count">6<' in html  # 5 shown
+    assert sum(c.reference in html for c in waiting) == 5
