@@ -127,10 +127,8 @@ class CategoryAdmin(admin.ModelAdmin):
 # ---- complaints ------------------------------------------------------------------------------
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
+class ReadOnlyMixin:
+    """Shown, never edited or deleted in the admin: only the services change these rows."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -140,6 +138,12 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
 
 
 class ComplaintEventInline(ReadOnlyInline):

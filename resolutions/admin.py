@@ -19,7 +19,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from complaints.admin import NotFoundOutsideScopeMixin
+from complaints.admin import NotFoundOutsideScopeMixin, ReadOnlyMixin
 from complaints.models import Complaint
 from complaints.roles import ROLES
 from complaints.selectors import complaints_visible_to
@@ -41,19 +41,6 @@ from .selectors import resolutions_user_may_approve, resolutions_visible_to
 from .services import resolution_approve, resolution_reject
 
 APPROVE_PERMISSION = "complaints.approve_resolution"
-
-
-class ReadOnlyMixin:
-    """Shown, never edited or deleted in the admin: only the services change these rows."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class DecisionInline(ReadOnlyMixin, admin.TabularInline):
