@@ -341,6 +341,13 @@ class ComplaintIntakeForm(forms.ModelForm):
 # ---- actions on the complaint page -----------------------------------------------------------
 
 
+def text_field(label, *, required: bool = True) -> forms.CharField:
+    """Free text on the complaint page's forms: up to 4,000 characters, in a two-row box."""
+    return forms.CharField(
+        label=label, required=required, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ActionForm(forms.Form):
     """Base of the complaint page's small forms; each knows the complaint and the user."""
 
@@ -351,27 +358,15 @@ class ActionForm(forms.Form):
 
 
 class NoteOptionalForm(ActionForm):
-    note = forms.CharField(
-        label=gettext_lazy("Note (optional)"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = text_field(gettext_lazy("Note (optional)"), required=False)
 
 
 class ReasonForm(ActionForm):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = text_field(gettext_lazy("Reason"))
 
 
 class CloseAsForm(ReasonForm):
-    root_cause = forms.CharField(
-        label=gettext_lazy("Root cause (optional)"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    root_cause = text_field(gettext_lazy("Root cause (optional)"), required=False)
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -384,12 +379,7 @@ class ReassignForm(ActionForm):
     new_owner = OwnerChoiceField(
         label=gettext_lazy("New owner"), queryset=get_user_model().objects.none()
     )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason (optional)"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = text_field(gettext_lazy("Reason (optional)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -399,11 +389,7 @@ class ReassignForm(ActionForm):
 
 
 class EscalateForm(ReassignForm):
-    reason = forms.CharField(
-        label=gettext_lazy("Why escalate"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = text_field(gettext_lazy("Why escalate"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -431,12 +417,7 @@ class AddNoteForm(ActionForm):
 
 class VerdictForm(ActionForm):
     verdict = forms.ChoiceField(label=gettext_lazy("Verdict"), choices=Verdict.choices)
-    root_cause = forms.CharField(
-        label=gettext_lazy("Root cause"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    root_cause = text_field(gettext_lazy("Root cause"), required=False)
     responsible_department = forms.ChoiceField(
         label=gettext_lazy("Responsible department"),
         choices=[("", "---------"), *Department.choices],
