@@ -51,7 +51,7 @@ from .models import (
     Status,
     Verdict,
 )
-from .selectors import sees_all_stores, stores_visible_to
+from .selectors import sees_all_stores, store_ids_visible_to, stores_visible_to
 
 OPEN = "open"
 SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
@@ -219,11 +219,14 @@ class ComplaintFilter(ReportDrilldownFilters, django_filters.FilterSet):
             customers |= Q(phone__contains=digits)
         # The matching customers first, then an OR on the complaint's own columns: each branch
         # can use its own (trigram) index, where an OR across the join reads every row.
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(account__icontains=value)
-            | _customer_in(queryset.db, Customer.objects.filter(customers))
-        )
+        by_customer = _customer_in(queryset.db, Customer.objects.filter(customers))
+        store_ids = store_ids_visible_to(self.request.user) if self.request else None
+        if store_ids is not None:
+            # The list's store scope again, inside this branch: the (store, customer) index
+            # then skips the customers' complaints in other stores.
+            by_customer &= Q(store_id__in=store_ids)
+        own_columns = Q(reference__icontains=value) | Q(account__icontains=value)
+        return queryset.filter(own_columns | by_customer)
 
     def filter_category_parent(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value is None:

@@ -2,8 +2,9 @@
 
 - The rows of a page: `OFFSET 120000` reads and throws away 120,000 whole rows with everything
   joined to them. The page's ids are taken from the list's own order instead (an index-only
-  scan of the sort index when there is one), then only those rows are read with their joins:
-  the same rows in the same order as `Paginator`, in one query.
+  scan of the sort index when there is one; from its far end for the second half of the
+  pages), then only those rows are read with their joins: the same rows in the same order as
+  `Paginator`, in one query.
 - The count: given when it is known without counting (the unfiltered list), and for a text
   search counted only up to a limit, because every match of a word found in a quarter of the
   accounts would have to be read to count them exactly. Past the limit the list says "more
@@ -61,6 +62,10 @@ class ComplaintPaginator(Paginator):
             top = self.count
         queryset = self.object_list
         # The inner query keeps the filters and the order with its tie-breaking key; the outer
-        # one reads those rows and orders them the same way.
-        page_ids = queryset.values("pk")[bottom:top]
+        # one reads those rows and orders them the same way. Past the middle of an exactly
+        # counted list the ids are taken from the other end (the last page skips nothing).
+        if self.count_limit is None and bottom > self.count // 2:
+            page_ids = queryset.reverse().values("pk")[self.count - top : self.count - bottom]
+        else:
+            page_ids = queryset.values("pk")[bottom:top]
         return self._get_page(queryset.filter(pk__in=page_ids), number, self)

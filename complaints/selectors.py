@@ -33,6 +33,13 @@ def _member_store_ids(user) -> list[int]:
     return list(StoreMembership.objects.filter(user=user).values_list("store_id", flat=True))
 
 
+def store_ids_visible_to(user) -> list[int] | None:
+    """The ids of the stores whose complaints the user sees; None for every store."""
+    if not _may_see_complaints(user):
+        return []
+    return None if sees_all_stores(user) else _member_store_ids(user)
+
+
 def complaints_visible_to(user) -> QuerySet[Complaint]:
     """Every complaint the user may see: their stores' (head office: all)."""
     if not _may_see_complaints(user):
@@ -123,5 +130,6 @@ __all__ = [
     "my_open_complaints",
     "sees_all_stores",
     "staff_of_store",
+    "store_ids_visible_to",
     "stores_visible_to",
 ]

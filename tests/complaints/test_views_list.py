@@ -294,3 +294,131 @@ def test_sorting(client, frontdesk, world):
     assert due == sorted(due)
     statuses = [Complaint.objects.get(reference=r).status for r in order("status")]
     assert statuses[0] == "new" and statuses[-1] == "closed"
+
+
+# ---- at a million complaints (issue 5): same rows, cheaper ------------------------------------
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Pages of 3 rows, so a few complaints make many pages."""
+    monkeypatch.setattr("complaints.views.LIST_PAGE_SIZE", 3)
+
+
+def test_every_page_holds_the_rows_offset_would_give_in_every_sort(
+    client, frontdesk, store, small_pages
+):
+    # Pages are read by key (and the second half from the far end): they must be exactly the
+    # slices of the full order, ties on the received time included, in every sort.
+    now = timezone.now()
+    for index in range(11):
+        make_complaint(
+            actor=frontdesk,
+            store=store,
+            received_at=now - timedelta(hours=index // 2),  # pairs received at the same time
+            severity=["low", "medium", "high", "critical"][index % 4],
+        )
+    client.force_login(frontdesk)
+    for sort in ("", "received_at", "-severity", "status", "resolve_due_at"):
+        everything = Complaint.objects.filter(store=store)
+        if sort:
+            from complaints.filters import sort_complaints
+
+            expected = list(sort_complaints(everything, sort).values_list("reference", flat=True))
+        else:
+            expected = list(
+                everything.order_by("-received_at", "-pk").values_list("reference", flat=True)
+            )
+        shown = []
+        for number in range(1, 5):
+            response = client.get(URL, {"sort": sort, "page": number} if sort else {"page": number})
+            page = response.context["page_obj"]
+            assert page.number == number and page.paginator.num_pages == 4
+            shown += [c.reference for c in page.object_list]
+        assert shown == expected, sort
+
+
+def test_the_count_is_every_visible_complaint_per_role(
+    client, frontdesk, frontdesk2, hq, store, other_store
+):
+    for _ in range(3):
+        make_complaint(actor=frontdesk, store=store)
+    make_complaint(actor=frontdesk2, store=other_store)
+    client.force_login(frontdesk)
+    assert client.get(URL).context["page_obj"].paginator.count == 3
+    client.force_login(frontdesk2)
+    assert client.get(URL).context["page_obj"].paginator.count == 1
+    client.force_login(hq)
+    html = client.get(URL).content.decode()
+    assert 'data-testid="result-count">4 complaints<' in html
+    make_complaint(actor=frontdesk, store=store)
+    assert client.get(URL).context["page_obj"].paginator.count == 5
+    assert client.get(URL, {"store": store.pk}).context["page_obj"].paginator.count == 4
+
+
+def test_search_finds_by_name_phone_and_account_words_only_in_my_stores(
+    client, frontdesk, frontdesk2, store, other_store
+):
+    # A customer registered in Beijing complains in Shanghai, and in Beijing too.
+    li = CustomerFactory(store=other_store, name="Li Na", phone="+8613512349876")
+    here = make_complaint(actor=frontdesk, store=store, customer=li, account="Scratched door.")
+    there = make_complaint(actor=frontdesk2, store=other_store, customer=li, account="Late.")
+    kettle = make_complaint(actor=frontdesk, store=store, account="The KETTLE leaks water.")
+    client.force_login(frontdesk)
+    assert listed(client, q="li na") == {here.reference}
+    assert listed(client, q="1234 9876") == {here.reference}
+    assert listed(client, q="door") == {here.reference}
+    assert listed(client, q="kettle leaks") == {kettle.reference}
+    client.force_login(frontdesk2)
+    assert listed(client, q="Li Na") == {there.reference}
+    assert listed(client, q="kettle") == set()
+
+
+def test_a_search_with_many_matches_says_more_than_and_pages_on(
+    client, frontdesk, store, small_pages, monkeypatch
+):
+    monkeypatch.setattr("complaints.views.SEARCH_COUNT_LIMIT", 4)
+    for _ in range(8):
+        make_complaint(actor=frontdesk, store=store, account="The kettle leaks.")
+    make_complaint(actor=frontdesk, store=store, account="Rude staff.")
+    client.force_login(frontdesk)
+    first = client.get(URL, {"q": "kettle"})
+    html = first.content.decode()
+    assert 'data-testid="result-count">more than 4 complaints<' in html
+    assert "Page 1<" in html and "last »" not in html
+    seen = []
+    for number in range(1, 4):
+        page = client.get(URL, {"q": "kettle", "page": number}).context["page_obj"]
+        seen += [c.reference for c in page.object_list]
+    assert len(seen) == len(set(seen)) == 8
+    assert not page.has_next()
+    # Under the limit the count is exact again.
+    html = client.get(URL, {"q": "rude"}).content.decode()
+    assert 'data-testid="result-count">1 complaint<' in html
+
+
+def test_an_invalid_filter_is_marked_on_its_field(client, frontdesk):
+    client.force_login(frontdesk)
+    html = client.get(URL, {"received_after": "not a date", "q": "x"}).content.decode()
+    assert 'aria-describedby="id_received_after_error"' in html
+    assert '<div id="id_received_after_error" class="invalid-feedback">' in html
+    assert 'name="q" value="x"' in html
+
+
+def test_searching_and_deep_pages_run_a_constant_number_of_queries(
+    client, frontdesk, store, small_pages
+):
+    client.force_login(frontdesk)
+
+    def queries(**params) -> int:
+        client.get(URL, params)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL, params).status_code == 200
+        return len(captured)
+
+    for _ in range(4):
+        make_complaint(actor=frontdesk, store=store)
+    few = (queries(q="kettle"), queries(page=2))
+    for _ in range(8):
+        make_complaint(actor=frontdesk, store=store)
+    assert (queries(q="kettle"), queries(page=4)) == few
