@@ -40,13 +40,25 @@ from .weeks import IsoWeek
 
 TzGroups = Sequence[tuple[ZoneInfo, Sequence[int]]]
 
-# PostgreSQL settings for the report's own transaction. JIT compiling pays off for queries
-# running for seconds; the report's run for tens of milliseconds each, and at a million
-# complaints compiling their week CASEs took longer than running them (the backlog query:
-# 0.7-1.4 s of JIT for 0.25 s of work; the resolved cohort 0.25-0.45 s). More memory per
-# sort/hash keeps the percentile sorts and the repeat-complainant hash in memory instead of
-# spilling to disk (a few MB each at a million complaints).
-REPORT_SETTINGS = {"jit": "off", "work_mem": "32MB"}
+# PostgreSQL settings for the report's own transaction (measured at a million complaints,
+# onestop_bench; CPU of each query run serially, min of 3):
+# - jit off: JIT compiling pays off for queries running for seconds; the report's run for
+#   tens of milliseconds each, and compiling their week CASEs took longer than running them
+#   (the backlog query: 0.7-1.4 s of JIT for 0.25 s of work on the shared machine).
+# - work_mem 32MB: the percentile sort and the repeat-complainant hash stay in memory instead
+#   of spilling a few MB each to disk.
+# - no hash or merge joins: every join here goes from a range of complaints (by store and
+#   time, through an index) to their rows in another table by key (current resolution,
+#   survey invitations, commitments' complaint). PostgreSQL's cost model hashed the whole
+#   other table instead (586,000 surveys for one store's 25,000 complaints resolved in the 13
+#   weeks: 220 ms against 65 ms by index; head office's commitments 310 -> 120 ms). The
+#   store's page: 790 -> 470 ms of CPU; head office's: 2.9 -> 2.4 s.
+REPORT_SETTINGS = {
+    "jit": "off",
+    "work_mem": "32MB",
+    "enable_hashjoin": "off",
+    "enable_mergejoin": "off",
+}
 
 
 class SqlTemplate(Expression):

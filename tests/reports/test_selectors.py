@@ -210,3 +210,25 @@ def test_the_number_of_queries_is_fixed(world):
     with CaptureQueriesContext(connection) as more:
         report_for(world.hq)
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+# Committed rows, so the report's transaction is its own; serialized_rollback brings back the
+# roles and categories the migrations seeded.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL planner settings")
+def test_the_reports_planner_settings_end_with_it(world):
+    """The report turns JIT and hash joins off for its own queries only: connections are
+    reused between requests, and other pages must keep PostgreSQL's defaults."""
+
+    def setting(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return cursor.fetchone()[0]
+
+    before = {name: setting(name) for name in ("jit", "enable_hashjoin", "work_mem")}
+    with CaptureQueriesContext(connection) as queries:
+        report = report_for(world.hq)
+    assert report.current.received == 6
+    sqls = [query["sql"] for query in queries.captured_queries]
+    assert any("set_config('enable_hashjoin', 'off', true)" in sql for sql in sqls)
+    assert {name: setting(name) for name in before} == before
