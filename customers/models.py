@@ -63,7 +63,8 @@ class Customer(models.Model):
 
 def mask_phone(phone) -> str:
     """`138****5678`: the national number with all but the first three and last four hidden."""
-    if not phone:
+    # Not `if not phone`: on a PhoneNumber that formats the number (a tenth of the list's rows).
+    if phone is None or (isinstance(phone, str) and not phone):
         return ""
     if isinstance(phone, str) and phone.startswith("+"):
         # An E.164 string (as stored): mask the national number, not the country code.
