@@ -756,9 +756,15 @@ def _repeat_complainants(context: _Context) -> tuple[list[RepeatComplainant], in
     """Customers who complained in the week and twice or more in the 90 days ending with it:
     counted per customer in the database (the total rides along as a window count), then
     the names of the first few fetched by key."""
+    in_window = context.complaints.filter(context.in_window("received_at", REPEAT_WINDOW_DAYS))
+    if len(context.store_ids) == 1:
+        # One store: its week's customers first, then their 90 days by the customer index
+        # (at a million complaints 50 -> 30 ms of CPU). With every store the 90 days are
+        # read anyway and the extra step costs more than it saves (240 -> 290 ms).
+        this_week = context.complaints.filter(context.in_week("received_at", context.week))
+        in_window = in_window.filter(customer_id__in=this_week.values("customer_id"))
     rows = list(
-        context.complaints.filter(context.in_window("received_at", REPEAT_WINDOW_DAYS))
-        .values("customer_id")
+        in_window.values("customer_id")
         .annotate(
             n=Count("id"),
             this_week=Count("id", filter=context.in_week("received_at", context.week)),
@@ -792,7 +798,8 @@ def _clusters(context: _Context) -> list[Cluster]:
             .annotate(
                 n=Count("id"),
                 this_week=Count("id", filter=context.in_week("received_at", context.week)),
-                stores=Count("store_id", distinct=True),
+                # One store: one store (a distinct count sorts every row of the 30 days).
+                stores=Count("store_id", distinct=True) if len(context.store_ids) > 1 else ONE,
                 last=Max("received_at"),
                 product=Max("product_name"),
             )
