@@ -10,6 +10,7 @@ by `CaptureQueriesContext`. Writes a Markdown table (p50, p95, queries, goal) to
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import random
@@ -308,7 +309,8 @@ def markdown(results: list[Result], facts: dict, *, iterations: int, seconds: fl
         "# OneStop benchmark",
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `make bench` on {os.cpu_count()} "
-        f"cores ({cpu}), PostgreSQL {pg_version} (shared_buffers {shared_buffers}, "
+        f"cores ({cpu}; {_cpu_reference()}), PostgreSQL {pg_version} "
+        f"(shared_buffers {shared_buffers}, "
         f"random_page_cost {random_page_cost}), Python {platform.python_version()}.",
         f"Data: {facts['complaints']:,} complaints in {facts['stores']} stores over 3 years, "
         f"~{counts['complaints_complaintevent']:,} events, "
@@ -333,6 +335,19 @@ def _load() -> str:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
         return "unknown"
+
+
+def _cpu_reference() -> str:
+    """How fast this machine runs Python, to compare runs on different machines: most of a
+    page's server time is Python (templates, the ORM), so a CPU half as fast doubles it."""
+    best = math.inf
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for step in range(10_000_000):
+            total += step
+        best = min(best, time.perf_counter() - started)
+    return f"a 10-million-step Python loop takes {best:.2f} s"
 
 
 def _cpu_model() -> str:
