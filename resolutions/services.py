@@ -560,15 +560,15 @@ def fulfilment_task_complete(*, task_id: int, actor, note: str = "") -> Fulfilme
         task.done_by = actor
         task.note = (note or "").strip()
         task.save()
-        # The task text is an English message id: log it in the actor's language.
-        text = f"{_(task.description)}. {task.note}".strip()
+        # The task is an English message id: the timeline translates it for each reader;
+        # only the note, as typed, is the event's text.
         event_record(
             complaint=complaint,
             actor=actor,
             kind=EventKind.FULFILMENT,
-            text=text,
+            text=task.note,
             action="task_done",
-            data={"task": task.pk, "team": task.team},
+            data={"task": task.pk, "team": task.team, "msgid": task.description},
         )
         remaining = FulfilmentTask.objects.filter(resolution=task.resolution, done_at__isnull=True)
         if not remaining.exists():
