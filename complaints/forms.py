@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from phonenumber_field.formfields import PhoneNumberField
 
 from customers.models import Customer, PreferredChannel
@@ -106,7 +106,9 @@ class ComplaintIntakeForm(forms.ModelForm):
     customer = forms.ModelChoiceField(
         queryset=Customer.objects.none(), required=False, widget=forms.HiddenInput
     )
-    customer_name = forms.CharField(label=gettext_lazy("Name"), max_length=120, required=False)
+    customer_name = forms.CharField(
+        label=pgettext_lazy("of a person", "Name"), max_length=120, required=False
+    )
     customer_phone = PhoneNumberField(label=gettext_lazy("Phone"), required=False)
     customer_email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
     customer_language = forms.ChoiceField(

@@ -8,6 +8,7 @@ import phonenumbers
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 
@@ -25,7 +26,7 @@ class Customer(models.Model):
         related_name="customers",
         verbose_name=_("registered at"),
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("of a person", "name"), max_length=120)
     phone = PhoneNumberField(_("phone"), blank=True, db_index=True)
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     address = models.TextField(_("address"), blank=True)

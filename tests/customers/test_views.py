@@ -1,6 +1,7 @@
 """The customer pages: list and search, one customer with their history, edit, erasure."""
 
 import os
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -236,3 +237,13 @@ def test_only_head_office_erases(client, request, role, ours):
     assert client.post(url).status_code == 403
     ours.refresh_from_db()
     assert ours.name == "Wang Fang"
+
+
+def test_the_edit_form_calls_the_name_a_persons_name_in_chinese(client, frontdesk, ours):
+    """姓名 (a person's name), not 名称 (the name of a thing)."""
+    client.force_login(frontdesk)
+    url = reverse("customers:edit", args=[ours.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    label = re.search(r'<label[^>]*for="id_name"[^>]*>(.*?)</label>', html, re.S)
+    assert label is not None
+    assert "姓名" in label.group(1) and "名称" not in label.group(1)
