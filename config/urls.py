@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from .health import healthz
 
-admin.site.site_header = "OneStop"
-admin.site.site_title = "OneStop"
+# Lazy: the admin shows them in each reader's language (Chinese: "OneStop 一站通").
+admin.site.site_header = _("OneStop")
+admin.site.site_title = _("OneStop")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

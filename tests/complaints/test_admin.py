@@ -145,3 +145,11 @@ def test_search_by_reference_customer_and_phone_digits(client, supervisor, compl
     for term in (complaint.reference, complaint.customer.name, phone_digits):
         html = client.get(changelist("complaint"), {"q": term}).content.decode()
         assert complaint.reference in html, term
+
+
+def test_the_admin_header_follows_the_readers_language(client, hq):
+    client.force_login(hq)
+    chinese = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "OneStop 一站通" in chinese
+    english = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "OneStop" in english and "一站通" not in english
