@@ -62,7 +62,7 @@ def due_at(complaint, tz_name: str = "") -> str:
     store's time zone, marked when overdue or due within four hours."""
     if not complaint.is_open:
         return format_html('<span class="text-body-secondary">{}</span>', "—")
-    due = complaint.ack_due_at if complaint.status == Status.NEW else complaint.resolve_due_at
+    due = complaint.acknowledge_by if complaint.status == Status.NEW else complaint.resolve_due_at
     zone = _zone(tz_name)
     shown = timezone.localtime(due, zone).strftime("%Y-%m-%d %H:%M")
     what = _("acknowledge by") if complaint.status == Status.NEW else _("resolve by")
