@@ -7,6 +7,8 @@ from django import template
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
+from complaints.models import Level
+
 register = template.Library()
 
 
@@ -53,3 +55,9 @@ def timeline_people(events) -> dict[str, str]:
 def person(people: dict[str, str], username: str) -> str:
     """A username from the log, shown as the person's name when known."""
     return people.get(username, username)
+
+
+@register.simple_tag
+def level_label(level: str) -> str:
+    """An escalation's level (store, region, head office) in the reader's language."""
+    return Level(level).label if level in Level.values else level

@@ -54,7 +54,9 @@ def test_escalation_names_the_people_not_their_usernames(client, frontdesk, supe
     )
 
     html = timeline_html(client, supervisor, complaint, "en")
+    assert "Escalated</strong>: Store → Region <span" in html
     assert "(Mei Lin → Jun Wang)" in html
+    assert "已升级</strong>：门店 → 区域" in timeline_html(client, supervisor, complaint, "zh-hans")
     assert "frontdesk →" not in html and "→ hq" not in html
 
 
