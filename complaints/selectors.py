@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 
 from .models import OPEN_STATUSES, Complaint, ComplaintEvent, Status, Store, StoreMembership
 
@@ -29,8 +33,29 @@ def _may_see_complaints(user) -> bool:
     )
 
 
+# Bumped by every change of a store membership made through the ORM: the ids cached on a user
+# object (below) are read again after any such change, even on the same object.
+_membership_generation = itertools.count()
+_generation = next(_membership_generation)
+
+
+@receiver(post_save, sender=StoreMembership, dispatch_uid="complaints.membership_saved")
+@receiver(post_delete, sender=StoreMembership, dispatch_uid="complaints.membership_deleted")
+@receiver(m2m_changed, sender=Store.staff.through, dispatch_uid="complaints.membership_m2m")
+def _membership_changed(**kwargs) -> None:
+    global _generation
+    _generation = next(_membership_generation)
+
+
 def _member_store_ids(user) -> list[int]:
-    return list(StoreMembership.objects.filter(user=user).values_list("store_id", flat=True))
+    """The user's stores, read once per user object (a request has one): a page scopes several
+    querysets by them. A copy each time, so that no caller can alter the cached list."""
+    cached = getattr(user, "_member_store_ids_cache", None)
+    if cached is None or cached[0] != _generation or cached[1] != user.pk:
+        ids = list(StoreMembership.objects.filter(user=user).values_list("store_id", flat=True))
+        cached = (_generation, user.pk, ids)
+        user._member_store_ids_cache = cached
+    return list(cached[2])
 
 
 def store_ids_visible_to(user) -> list[int] | None:
