@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from followup import hooks
@@ -166,6 +166,10 @@ def transition_run(
     `after` once it is applied and saved, both inside the same transaction. `system=True`
     (only with actor=None) is the follow-up machinery acting on its own, e.g. closing a
     complaint nobody answered about: no user's permission applies, the event has no actor.
+
+    `text` is only what a person typed. The system's own words go in `data` as an English
+    message id (`msgid`, with `params` for its placeholders, never anything personal) that the
+    timeline translates for each reader.
     """
     if system and actor is not None:
         raise ValueError("A system transition has no actor.")
@@ -311,8 +315,12 @@ def complaint_create(
         for upload in attachments:
             attachment_add(complaint=complaint, actor=actor, upload=upload, _locked=True)
         if acknowledge_now:
+            # The system's words are an English message id: the timeline translates them for
+            # each reader.
             complaint = complaint_acknowledge(
-                complaint_id=complaint.pk, actor=actor, note=_("Acknowledged at intake.")
+                complaint_id=complaint.pk,
+                actor=actor,
+                data={"msgid": gettext_noop("Acknowledged at intake.")},
             )
     return complaint
 
@@ -327,15 +335,22 @@ def store_tz(store: Store):
 
 
 def complaint_acknowledge(
-    *, complaint_id: int, actor, note: str = "", expected_version: int | None = None
+    *,
+    complaint_id: int,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+    data: dict | None = None,
 ) -> Complaint:
-    """Acknowledge receipt to the customer (within 24 hours)."""
+    """Acknowledge receipt to the customer (within 24 hours). `note` is what staff typed;
+    words of the system's own go in `data` as a message id (see `transition_run`)."""
     return transition_run(
         complaint_id=complaint_id,
         actor=actor,
         name="acknowledge",
         text=note,
         expected_version=expected_version,
+        data=data,
     )
 
 
@@ -359,9 +374,10 @@ def complaint_close(
     note: str = "",
     expected_version: int | None = None,
     system: bool = False,
+    data: dict | None = None,
 ) -> Complaint:
     """Close a resolved complaint after follow-up (or automatically when nobody answered:
-    then `actor=None, system=True`)."""
+    then `actor=None, system=True`, and the reason is a message id in `data`)."""
     return transition_run(
         complaint_id=complaint_id,
         actor=actor,
@@ -369,6 +385,7 @@ def complaint_close(
         text=note,
         expected_version=expected_version,
         system=system,
+        data=data,
     )
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from complaints.models import Attachment, Complaint, EventKind, Store
 from complaints.selectors import stores_visible_to
@@ -174,7 +175,12 @@ def customer_anonymise(*, actor, customer_id: int) -> Customer:
                 actor=actor,
                 kind=EventKind.NOTE,
                 action="customer_anonymised",
-                text=_("The customer's personal details were erased at their request."),
+                # A message id, translated by the timeline for each reader.
+                data={
+                    "msgid": gettext_noop(
+                        "The customer's personal details were erased at their request."
+                    )
+                },
             )
     return customer
 

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from complaints.models import Complaint, EventKind, Status
 from complaints.services import (
@@ -241,8 +242,12 @@ def surveys_auto_close_due(*, now: datetime | None = None) -> int:
             complaint_id=invitation.complaint_id,
             actor=None,
             system=True,
-            note=_("Closed automatically: no answer %(days)s days after it was resolved.")
-            % {"days": _days(settings.AUTO_CLOSE_DAYS)},
+            data={
+                "msgid": gettext_noop(
+                    "Closed automatically: no answer %(days)s days after it was resolved."
+                ),
+                "params": {"days": _days(settings.AUTO_CLOSE_DAYS)},
+            },
         )
         return True
 
@@ -329,8 +334,13 @@ def survey_answer(
             action="survey_answered",
             # The customer's comment stays on the invitation (erasable), never in the
             # append-only event log; the complaint page shows it from there.
-            text=_("Survey answered: satisfaction %(score)s of 5, problem solved: %(solved)s.")
-            % {"score": satisfaction, "solved": _("yes") if solved else _("no")},
+            msgid=(
+                gettext_noop("Survey answered: satisfaction %(score)s of 5, problem solved.")
+                if solved
+                else gettext_noop(
+                    "Survey answered: satisfaction %(score)s of 5, problem not solved."
+                )
+            ),
             satisfaction=satisfaction,
             solved=solved,
         )
@@ -346,19 +356,28 @@ def _outcome_record(
     actor,
     kind: str,
     action: str,
-    text: str,
+    msgid: str,
     satisfaction: int | None,
     solved: bool | None,
+    note: str = "",
 ) -> None:
-    """Log what the customer said, then close (satisfied) or alert supervisors (not)."""
+    """Log what the customer said, then close (satisfied) or alert supervisors (not).
+
+    The system's words are an English message id (placeholder: the score), translated by the
+    timeline for each reader; the event's text is only the staff's note, as typed."""
     locked = _lock(complaint_id=complaint.pk, actor=None)
     event_record(
         complaint=locked,
         actor=actor,
         kind=kind,
-        text=text,
+        text=note,
         action=action,
-        data={"satisfaction": satisfaction, "solved": solved},
+        data={
+            "satisfaction": satisfaction,
+            "solved": solved,
+            "msgid": msgid,
+            "params": {"score": satisfaction},
+        },
     )
     if is_satisfied(satisfaction=satisfaction, solved=solved):
         if locked.status == Status.RESOLVED:
@@ -366,7 +385,7 @@ def _outcome_record(
                 complaint_id=locked.pk,
                 actor=None,
                 system=True,
-                note=_("Closed: the customer is satisfied."),
+                data={"msgid": gettext_noop("Closed: the customer is satisfied.")},
             )
         return
     # Dissatisfied: no automatic closure; the supervisors decide.
@@ -424,8 +443,13 @@ def callback_record(
                 actor=actor,
                 kind=EventKind.CALL,
                 action="callback",
-                text=(_("Callback: customer not reached. %(note)s") % {"note": callback.note}),
-                data={"reached": False},
+                # The note, as typed, is the text; the system's words a message id that the
+                # timeline translates for each reader.
+                text=callback.note,
+                data={
+                    "reached": False,
+                    "msgid": gettext_noop("Callback: customer not reached."),
+                },
             )
             return callback
         callback.reached = True
@@ -441,17 +465,18 @@ def callback_record(
             actor=actor,
             kind=EventKind.CALL,
             action="callback",
-            text=_(
-                "Callback: customer reached, satisfaction %(score)s of 5, problem solved: "
-                "%(solved)s. %(note)s"
-            )
-            % {
-                "score": satisfaction,
-                "solved": _("yes") if solved else _("no"),
-                "note": callback.note,
-            },
+            msgid=(
+                gettext_noop(
+                    "Callback: customer reached, satisfaction %(score)s of 5, problem solved."
+                )
+                if solved
+                else gettext_noop(
+                    "Callback: customer reached, satisfaction %(score)s of 5, problem not solved."
+                )
+            ),
             satisfaction=satisfaction,
             solved=solved,
+            note=callback.note,
         )
     return callback
 

@@ -187,7 +187,7 @@ def resolution_propose(
             complaint_acknowledge(
                 complaint_id=complaint_id,
                 actor=actor,
-                note=_("Acknowledged when a resolution was proposed."),
+                data={"msgid": gettext_noop("Acknowledged when a resolution was proposed.")},
             )
         transition_run(
             complaint_id=complaint_id,

@@ -15,15 +15,22 @@ register = template.Library()
 @register.simple_tag
 def event_system_text(event) -> str:
     """The system's words of an event, kept as an English message id (`data["msgid"]`, with
-    `data["params"]`) and translated now. Staff-typed text stays in `event.text`, as typed.
-    Older events have their system words in `event.text` already (the log is append-only)."""
+    `data["params"]` for its placeholders) and translated now. Staff-typed text stays in
+    `event.text`, as typed. Older events have their system words in `event.text` already (the
+    log is append-only). Plain text: the template escapes it, parameters included."""
     data = event.data or {}
     msgid = data.get("msgid")
     if not msgid:
         return ""
     text = gettext(msgid)
     params = data.get("params")
-    return text % params if params else text
+    if not params:
+        return text
+    try:
+        return text % params
+    except (KeyError, TypeError, ValueError):
+        # A translation whose placeholders do not match: the English words, not a broken page.
+        return msgid % params
 
 
 @register.simple_tag
