@@ -19,6 +19,7 @@ from customers.models import mask_phone
 
 from .models import Attachment, Category, Complaint, ComplaintEvent, Store, StoreMembership
 from .selectors import complaints_visible_to, stores_visible_to
+from .templatetags.timeline import event_system_text
 
 
 class NotFoundOutsideScopeMixin:
@@ -150,10 +151,16 @@ class ComplaintEventInline(ReadOnlyInline):
     """The append-only history: shown, never added to, changed or deleted here."""
 
     model = ComplaintEvent
-    fields = ["created_at", "actor", "kind", "from_status", "to_status", "action", "text"]
+    fields = ["created_at", "actor", "kind", "from_status", "to_status", "action", "words"]
     readonly_fields = fields
     ordering = ["created_at", "id"]
     verbose_name_plural = _("timeline")
+
+    @admin.display(description=_("text"))
+    def words(self, obj: ComplaintEvent) -> str:
+        """As on the complaint page: the system's words in the reader's language, then what
+        staff typed (plain text: the admin escapes it)."""
+        return " ".join(part for part in (event_system_text(obj), obj.text) if part)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("complaints.view_complaint")

@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from complaints import services as complaint_services
@@ -243,3 +244,17 @@ def test_older_events_keep_the_words_they_were_written_with(client, frontdesk, c
     )
     assert ComplaintEvent.objects.filter(complaint=complaint, text="登记时已受理。").exists()
     assert "登记时已受理。" in timeline_html(client, frontdesk, complaint, "en")
+
+
+def test_the_admins_event_log_reads_in_the_readers_language_too(client, frontdesk, supervisor):
+    complaint = in_chinese(lambda: make_complaint(actor=frontdesk, acknowledge_now=True))
+    complaint_services.complaint_add_note(
+        complaint_id=complaint.pk, actor=frontdesk, text="Called <back>."
+    )
+    client.force_login(supervisor)
+    url = reverse("admin:complaints_complaint_change", args=[complaint.pk])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Acknowledged at intake." in english and "登记时已受理。" not in english
+    assert "Called &lt;back&gt;." in english  # staff's words, as typed and escaped
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "登记时已受理。" in chinese and "Acknowledged at intake." not in chinese
