@@ -122,7 +122,8 @@ def customer_update(*, actor, customer_id: int, **fields) -> Customer:
 def customer_anonymise(*, actor, customer_id: int) -> Customer:
     """Erasure on request: wipe the customer's personal fields and their own words on their
     complaints, and delete the files they gave us; complaints and statistics remain.
-    The event log is append-only and is not touched (services write no customer data there)."""
+    The event log keeps every entry: services write no customer data there (neither in the
+    text nor in data), and what staff typed is redacted of the customer's details."""
     if not actor.has_perm("customers.erase_customer"):
         raise PermissionDenied
     from followup.models import Callback, Delivery, DeliveryStatus, SurveyInvitation
