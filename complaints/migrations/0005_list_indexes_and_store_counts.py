@@ -23,6 +23,8 @@ indexes by hand first; IF NOT EXISTS then skips them).
 
 from django.db import migrations
 
+from config.postgresql import run_on_postgresql
+
 OPEN_STATUSES = (
     "'new', 'acknowledged', 'investigating', 'awaiting_approval', 'awaiting_customer', "
     "'in_fulfilment'"
@@ -122,21 +124,7 @@ DROP TABLE IF EXISTS complaint_count_by_store;
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for _name, sql in INDEXES:
-            schema_editor.execute(sql)
-        schema_editor.execute(COUNTS_SQL, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_COUNTS_SQL, params=None)
-        for name, _sql in INDEXES:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("complaints", "0004_event_redaction_on_erasure")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [run_on_postgresql(INDEXES, after=[COUNTS_SQL], undo_after=[DROP_COUNTS_SQL])]

@@ -5,6 +5,8 @@ in all stores were read to keep one store's (found by `make bench`, issue 5)."""
 
 from django.db import migrations
 
+from config.postgresql import run_on_postgresql
+
 INDEXES = [
     (
         "list_complaint_store_customer",
@@ -14,19 +16,7 @@ INDEXES = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for _name, sql in INDEXES:
-            schema_editor.execute(sql)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name, _sql in INDEXES:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("complaints", "0005_list_indexes_and_store_counts")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [run_on_postgresql(INDEXES)]

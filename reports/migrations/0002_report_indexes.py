@@ -12,6 +12,8 @@ small when this runs on a fresh database (on a large one, create them by hand fi
 
 from django.db import migrations
 
+from config.postgresql import run_on_postgresql
+
 INDEXES = [
     (
         "report_complaint_open_until",
@@ -25,18 +27,6 @@ INDEXES = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for _name, sql in INDEXES:
-            schema_editor.execute(sql)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name, _sql in INDEXES:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0001_initial"),
@@ -44,4 +34,4 @@ class Migration(migrations.Migration):
         ("resolutions", "0004_default_response_scripts"),
     ]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [run_on_postgresql(INDEXES)]

@@ -11,6 +11,8 @@ join (sequential scans), 110 ms with it on one table and these indexes.
 
 from django.db import migrations
 
+from config.postgresql import run_on_postgresql
+
 INDEXES = [
     (
         "search_complaint_reference_trgm",
@@ -35,23 +37,10 @@ INDEXES = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for _name, sql in INDEXES:
-            schema_editor.execute(sql)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name, _sql in INDEXES:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0002_report_indexes"),
         ("customers", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [run_on_postgresql(INDEXES, before=["CREATE EXTENSION IF NOT EXISTS pg_trgm"])]

@@ -10,6 +10,8 @@ because this app's benchmark found them (see the report of issue 5).
 
 from django.db import migrations
 
+from config.postgresql import run_on_postgresql
+
 INDEXES = [
     (
         "list_complaint_newest",
@@ -24,19 +26,7 @@ INDEXES = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for _name, sql in INDEXES:
-            schema_editor.execute(sql)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name, _sql in INDEXES:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("reports", "0003_text_search_indexes")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [run_on_postgresql(INDEXES)]

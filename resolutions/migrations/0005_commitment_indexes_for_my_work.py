@@ -22,20 +22,13 @@ needs it (as reports/0002-0004 do for the list and the weekly report).
 from django.conf import settings
 from django.db import migrations, models
 
+from config.postgresql import run_on_postgresql
+
 OWNER_OPEN = (
+    "mywork_complaint_owner_open",
     "CREATE INDEX IF NOT EXISTS mywork_complaint_owner_open ON complaints_complaint "
-    "(owner_id, store_id) INCLUDE (id) WHERE status <> 'closed'"
+    "(owner_id, store_id) INCLUDE (id) WHERE status <> 'closed'",
 )
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(OWNER_OPEN)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS mywork_complaint_owner_open")
 
 
 class Migration(migrations.Migration):
@@ -62,5 +55,5 @@ class Migration(migrations.Migration):
                 name="commitment_complaint_open",
             ),
         ),
-        migrations.RunPython(create, drop),
+        run_on_postgresql([OWNER_OPEN]),
     ]
