@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
 from complaints.templatetags.complaints_tags import (
+    choice_label,
     due_at,
     in_zone,
     masked,
@@ -57,20 +58,6 @@ def filter_field(field: BoundField) -> str:
         field.as_widget(attrs=attrs),
         errors,
     )
-
-
-_LABELS = {
-    name: dict(Complaint._meta.get_field(name).flatchoices)
-    for name in ("status", "severity", "channel", "level")
-}
-
-
-@register.filter
-def choice_label(complaint: Complaint, name: str) -> str:
-    """`get_<name>_display()` without its cost: Django hashes every choice's (lazy) label on
-    each call, a translation lookup per choice and row."""
-    value = getattr(complaint, name)
-    return str(_LABELS[name].get(value, value))
 
 
 @register.simple_tag
