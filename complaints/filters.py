@@ -50,6 +50,7 @@ from .models import (
     Severity,
     Status,
     Verdict,
+    overdue_condition,
 )
 from .selectors import sees_all_stores, store_ids_visible_to, stores_visible_to
 
@@ -337,17 +338,6 @@ def sort_complaints(queryset: QuerySet, sort: str) -> QuerySet:
         key, descending = "received_at", True
     prefix = "-" if descending else ""
     return queryset.order_by(f"{prefix}{key}", f"{prefix}pk")
-
-
-def overdue_condition(now: datetime) -> Q:
-    """The same rule as `ComplaintQuerySet.overdue`, as one condition (so it can be negated):
-    not acknowledged in time, or open past the resolve-by time; never while the clock is
-    paused for the customer. Written as "an open status, and one of the due times passed" so
-    PostgreSQL reads it from the index of open complaints alone (the due times are never
-    NULL, so negating it stays exact)."""
-    return Q(status__in=[s for s in OPEN_STATUSES if s != Status.AWAITING_CUSTOMER]) & (
-        Q(status=Status.NEW, ack_due_at__lt=now) | Q(resolve_due_at__lt=now)
-    )
 
 
 class _InArray(Func):

@@ -31,7 +31,7 @@ from resolutions.authority import within_authority
 from resolutions.forms import ResolutionForm
 
 from . import services
-from .filters import ComplaintFilter, overdue_condition
+from .filters import ComplaintFilter
 from .forms import (
     AddNoteForm,
     AttachmentUploadForm,
@@ -44,7 +44,7 @@ from .forms import (
     VerdictForm,
     store_zone,
 )
-from .models import NEXT_LEVEL, OPEN_STATUSES, Attachment, Complaint, Status
+from .models import NEXT_LEVEL, OPEN_STATUSES, Attachment, Complaint, Status, overdue_condition
 from .pagination import ComplaintPaginator
 from .selectors import (
     complaint_count,
