@@ -264,6 +264,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=5),
         "options": {"expires": 1800},
     },
+    # After the digests: they compute each store's week, this the rest (reports.snapshots).
+    "reports-weekly-snapshots": {
+        "task": "reports.tasks.weekly_snapshots_refresh",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 1800},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

@@ -1,4 +1,5 @@
-"""Reports keep no tables of their own; this model only carries their permissions."""
+"""The reports app's tables: the permissions carrier, and the weekly snapshots with the change
+log that keeps them exact (PostgreSQL; see `reports.snapshots`)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,3 +16,45 @@ class ReportAccess(models.Model):
 
     def __str__(self) -> str:
         return "reports"
+
+
+class ReportChange(models.Model):
+    """A change to data a weekly figure counts: written only by PostgreSQL triggers (migration
+    0005) on complaints, resolutions, commitments, survey invitations and stores. It says
+    which store changed and from which instant on its weeks may count differently; `xid` is
+    the writing transaction (`pg_current_xact_id()`), so a snapshot taken while it was still
+    running knows it did not see it."""
+
+    store_id = models.IntegerField()
+    changed_from = models.DateTimeField()
+    xid = models.BigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["store_id", "changed_from"], name="report_change_store")]
+
+    def __str__(self) -> str:
+        return f"store {self.store_id} from {self.changed_from:%Y-%m-%d %H:%M}"
+
+
+class ReportSnapshot(models.Model):
+    """A computed weekly report for one set of stores and one ended week, with what its
+    database snapshot had seen (`taken`: `pg_current_snapshot()`; `xid`: its own
+    transaction; `last_change`: the newest change logged then). Valid while no change it
+    did not see touches its stores before `valid_before` (the week's end)."""
+
+    key = models.TextField(unique=True)
+    store_ids = models.JSONField()
+    valid_before = models.DateTimeField()
+    taken = models.TextField()
+    xid = models.BigIntegerField()
+    last_change = models.BigIntegerField()
+    payload = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.key

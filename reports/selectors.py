@@ -49,8 +49,9 @@ from django.db import connection
 from django.db.models import Count, F, FilteredRelation, Max, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from complaints.models import Channel, Department, Status, Store
+from complaints.models import Category, Channel, Complaint, Department, Status, Store
 from complaints.selectors import complaints_visible_to, stores_visible_to
 from customers.models import Customer, mask_phone
 from resolutions.models import Commitment, ResolutionType
@@ -299,21 +300,35 @@ def weekly_report(
     *, user, stores: Sequence[Store], week: IsoWeek, store_table: bool = False, now=None
 ) -> WeeklyReport:
     """All the figures of the weekly page for these stores (already scoped by
-    `report_stores`): the chosen week and the 12 before it; per store too if asked."""
-    with report_transaction():
-        return _weekly_report(user=user, stores=stores, week=week, store_table=store_table, now=now)
+    `report_stores`): the chosen week and the 12 before it; per store too if asked.
 
+    An ended week's figures come from its snapshot while no change has touched them
+    (`reports.snapshots`); the rest is live: approvals pending now, and the names of
+    categories and customers (renamed or erased since, they show as they are now)."""
+    from . import snapshots
 
-def _weekly_report(*, user, stores, week, store_table, now) -> WeeklyReport:
     now = now or timezone.now()
+    report = snapshots.load_or_compute(
+        stores=stores,
+        week=week,
+        store_table=store_table,
+        now=now,
+        compute=lambda: compute_report(stores=stores, week=week, store_table=store_table, now=now),
+    )
+    _finish(report, user=user)
+    return report
+
+
+def compute_report(*, stores, week, store_table, now) -> WeeklyReport:
+    """The figures counted from the complaints of `stores` (the caller scoped them), in the
+    report's transaction; names, labels and the live counts are left to `_finish`."""
     weeks = weeks_ending(week, TREND_WEEKS)
     tz_groups = tz_groups_of(stores)
     store_ids = [store.pk for store in stores]
-    complaints = complaints_visible_to(user).filter(store_id__in=store_ids).order_by()
+    complaints = Complaint.objects.filter(store_id__in=store_ids).order_by()
 
     per_store: dict[int, list[Figures]] = {pk: [Figures() for _ in weeks] for pk in store_ids}
     context = _Context(
-        user=user,
         stores=list(stores),
         complaints=complaints,
         store_ids=store_ids,
@@ -321,23 +336,27 @@ def _weekly_report(*, user, stores, week, store_table, now) -> WeeklyReport:
         tz_groups=tz_groups,
         now=now,
     )
-    departments = _received_cohort(context, per_store)
-    combined = _resolved_cohort(context, per_store, store_table=store_table)
-    approvals_pending = _backlog(context, per_store)
-    _commitments(context, per_store)
-    satisfaction_available = _satisfaction(context, per_store)
+    with report_transaction():
+        departments = _received_cohort(context, per_store)
+        combined = _resolved_cohort(context, per_store, store_table=store_table)
+        _backlog(context, per_store)
+        _commitments(context, per_store)
+        satisfaction_available = _satisfaction(context, per_store)
 
-    trend = [Figures() for _ in weeks]
-    for figures in per_store.values():
-        for index, week_figures in enumerate(figures):
-            trend[index].add(week_figures)
-    if combined is not None:  # counted for the stores together: replaces the sums
-        for figures, together in zip(trend, combined, strict=True):
-            for name in RESOLVED_FIELDS:
-                setattr(figures, name, getattr(together, name))
-    _hours_to_resolve(context, trend, per_store, store_table=store_table)
+        trend = [Figures() for _ in weeks]
+        for figures in per_store.values():
+            for index, week_figures in enumerate(figures):
+                trend[index].add(week_figures)
+        if combined is not None:  # counted for the stores together: replaces the sums
+            for figures, together in zip(trend, combined, strict=True):
+                for name in RESOLVED_FIELDS:
+                    setattr(figures, name, getattr(together, name))
+        _hours_to_resolve(context, trend, per_store, store_table=store_table)
 
-    repeat_rows, repeat_count = _repeat_complainants(context)
+        repeat_rows, repeat_count = _repeat_complainants(context)
+        categories = _simple_dimension(context, "category_id")
+        channels = _simple_dimension(context, "channel")
+        clusters = _clusters(context)
     store_by_id = {store.pk: store for store in stores}
     return WeeklyReport(
         week=week,
@@ -345,22 +364,74 @@ def _weekly_report(*, user, stores, week, store_table, now) -> WeeklyReport:
         stores=list(stores),
         trend=trend,
         by_store=[(store_by_id[pk], per_store[pk][-1]) for pk in store_ids] if store_table else [],
-        categories=_categories(context),
-        channels=_simple_dimension(context, "channel", dict(Channel.choices)),
+        categories=categories,
+        channels=channels,
         departments=departments,
         repeat_complainants=repeat_rows,
         repeat_complainant_count=repeat_count,
-        clusters=_clusters(context),
-        approvals_pending=approvals_pending,
+        clusters=clusters,
+        approvals_pending=0,
         satisfaction_available=satisfaction_available,
         repeat_window=context.window(REPEAT_WINDOW_DAYS),
         cluster_window=context.window(CLUSTER_WINDOW_DAYS),
     )
 
 
+def _finish(report: WeeklyReport, *, user) -> None:
+    """What is read live whatever the snapshot: approvals pending now; the labels of the
+    categories, channels and departments (in the reader's language) and their ranking; the
+    repeat complainants' names and masked phones."""
+    report.approvals_pending = (
+        complaints_visible_to(user)
+        .filter(store_id__in=report.store_ids, status=Status.AWAITING_APPROVAL)
+        .count()
+    )
+    _label_categories(report.categories)
+    _label_choices(report.channels, Channel)
+    _label_choices(report.departments, Department)
+    _ranked(report.categories)
+    _ranked(report.channels)
+    report.departments.sort(key=lambda row: (-row.count, -row.total, row.label))
+    _name_customers(report.repeat_complainants)
+
+
+def _label_categories(rows: list[DimensionRow]) -> None:
+    """ "Parent › name" in the reader's language, read by key in one query."""
+    if not rows:
+        return
+    chinese = (get_language() or "en").startswith("zh")
+    suffix = "zh" if chinese else "en"
+    names = {
+        str(category["pk"]): category
+        for category in Category.objects.filter(pk__in=[row.key for row in rows]).values(
+            "pk", f"name_{suffix}", f"parent__name_{suffix}"
+        )
+    }
+    for row in rows:
+        category = names.get(row.key)
+        if category is None:  # deleted since the snapshot: its number stands in
+            row.label = row.key
+            continue
+        name, parent = category[f"name_{suffix}"], category[f"parent__name_{suffix}"]
+        row.label = f"{parent} › {name}" if parent else name
+
+
+def _label_choices(rows: list[DimensionRow], choices) -> None:
+    labels = dict(choices.choices)
+    for row in rows:
+        row.label = str(labels.get(row.key, row.key))
+
+
+def _name_customers(rows: list[RepeatComplainant]) -> None:
+    customers = Customer.objects.in_bulk([row.customer_id for row in rows]) if rows else {}
+    for row in rows:
+        customer = customers.get(row.customer_id)
+        row.name = customer.name if customer else ""
+        row.masked_phone = mask_phone(customer.phone) if customer else ""
+
+
 @dataclass
 class _Context:
-    user: object
     stores: list[Store]
     complaints: QuerySet
     store_ids: list[int]
@@ -432,11 +503,10 @@ def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
         figures.reopened += row["reopened"]
         if row["responsible_department"]:
             weekly[row["responsible_department"]][row["wk"]] += row["received"]
-    labels = dict(Department.choices)
     departments = [
         DimensionRow(
             key=key,
-            label=str(labels.get(key, key)),
+            label="",
             count=counts[-1],
             previous=counts[-2],
             total=sum(counts),
@@ -444,7 +514,6 @@ def _received_cohort(context: _Context, per_store: dict[int, list[Figures]]) -> 
         )
         for key, counts in weekly.items()
     ]
-    departments.sort(key=lambda row: (-row.count, -row.total, row.label))
     return departments
 
 
@@ -573,9 +642,9 @@ def _hours_to_resolve(
             per_store[store_id][-1].p90_hours = values[0.9]
 
 
-def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> int:
+def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> None:
     """Open and overdue at each week's end (`measures.open_at`, `measures.overdue_at`) in one
-    query; and the approvals pending now.
+    query.
 
     Each complaint's timestamps are turned into week numbers: the first week whose end comes
     after its receipt, after its resolution or closure, after each due time, after its
@@ -618,7 +687,6 @@ def _backlog(context: _Context, per_store: dict[int, list[Figures]]) -> int:
             late = i >= row["resolve_due"] or row["ack_due"] <= i < row["acknowledged"]
             if late and i < row["paused"]:
                 figures[i].overdue += row["n"]
-    return context.complaints.filter(status=Status.AWAITING_APPROVAL).count()
 
 
 def _commitments(context: _Context, per_store: dict[int, list[Figures]]) -> None:
@@ -693,21 +761,20 @@ def _satisfaction(context: _Context, per_store: dict[int, list[Figures]]) -> boo
 # ---- breakdowns -------------------------------------------------------------------------------
 
 
-def _two_week_counts(context: _Context, dimension: str, *extra: str) -> dict:
-    """{(dimension value, extra…): [last week, this week]} for complaints received."""
+def _two_week_counts(context: _Context, dimension: str) -> dict:
+    """{dimension value: [last week, this week]} for complaints received."""
     weeks = context.weeks[-2:]
     rows = (
         context.complaints.filter(context.overall_range("received_at", weeks=weeks))
         .annotate(wk=week_index("received_at", tz_groups=context.tz_groups, weeks=weeks))
-        .values(dimension, *extra, "wk")
+        .values(dimension, "wk")
         .annotate(n=Count("id"))
     )
     counts: dict = defaultdict(lambda: [0, 0])
     for row in rows:
         if row["wk"] not in (0, 1):
             continue
-        key = (row[dimension], *(row[name] for name in extra))
-        counts[key][row["wk"]] = row["n"]
+        counts[row[dimension]][row["wk"]] = row["n"]
     return counts
 
 
@@ -723,39 +790,19 @@ def _ranked(rows: list[DimensionRow]) -> list[DimensionRow]:
     return rows
 
 
-def _categories(context: _Context) -> list[DimensionRow]:
-    counts = _two_week_counts(
-        context,
-        "category_id",
-        "category__name_en",
-        "category__name_zh",
-        "category__parent__name_en",
-        "category__parent__name_zh",
-    )
-    from django.utils.translation import get_language
-
-    chinese = (get_language() or "en").startswith("zh")
-    rows = []
-    for (pk, name_en, name_zh, parent_en, parent_zh), (previous, count) in counts.items():
-        name, parent = (name_zh, parent_zh) if chinese else (name_en, parent_en)
-        label = f"{parent} › {name}" if parent else name
-        rows.append(DimensionRow(key=str(pk), label=label, count=count, previous=previous))
-    return _ranked(rows)
-
-
-def _simple_dimension(context: _Context, dimension: str, labels: dict) -> list[DimensionRow]:
+def _simple_dimension(context: _Context, dimension: str) -> list[DimensionRow]:
+    """Counts by `dimension` (its value as the key; labelled and ranked by `_finish`)."""
     counts = _two_week_counts(context, dimension)
-    rows = [
-        DimensionRow(key=key, label=str(labels.get(key, key)), count=count, previous=previous)
-        for (key,), (previous, count) in counts.items()
+    return [
+        DimensionRow(key=str(key), label="", count=count, previous=previous)
+        for key, (previous, count) in counts.items()
     ]
-    return _ranked(rows)
 
 
 def _repeat_complainants(context: _Context) -> tuple[list[RepeatComplainant], int]:
     """Customers who complained in the week and twice or more in the 90 days ending with it:
-    counted per customer in the database (the total rides along as a window count), then
-    the names of the first few fetched by key."""
+    counted per customer in the database (the total rides along as a window count); their
+    names are read by `_finish`."""
     in_window = context.complaints.filter(context.in_window("received_at", REPEAT_WINDOW_DAYS))
     if len(context.store_ids) == 1:
         # One store: its week's customers first, then their 90 days by the customer index
@@ -775,13 +822,9 @@ def _repeat_complainants(context: _Context) -> tuple[list[RepeatComplainant], in
     )
     if not rows:
         return [], 0
-    customers = Customer.objects.in_bulk([row["customer_id"] for row in rows])
     return [
         RepeatComplainant(
-            customer_id=row["customer_id"],
-            name=customers[row["customer_id"]].name,
-            masked_phone=mask_phone(customers[row["customer_id"]].phone),
-            complaints=row["n"],
+            customer_id=row["customer_id"], name="", masked_phone="", complaints=row["n"]
         )
         for row in rows
     ], rows[0]["total"]
