@@ -9,19 +9,36 @@
   search counted only up to a limit, because every match of a word found in a quarter of the
   accounts would have to be read to count them exactly. Past the limit the list says "more
   than 1,000" and pages on as far as there are rows.
+- A text search finds its matches once: one query reads the ids of the matches up to the
+  limit in the list's order, which gives both the count and the page's ids; the page's rows
+  are then read by those ids alone. Asking the database the search again for the rows (as a
+  subquery) ran the customer-name match and the account scan twice, and checked every row of
+  the page against them a third time.
 """
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
 class ComplaintPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, count: int | None = None, count_limit=None):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        count: int | None = None,
+        count_limit: int | None = None,
+        rows: QuerySet | None = None,
+    ):
+        """`rows`: where a counted-up-to-a-limit page reads its rows by id (the list's joins
+        without its filters, which chose the ids already); the filtered list by default."""
         super().__init__(object_list, per_page)
         self._known_count = count
         self.count_limit = count_limit
+        self._rows = object_list if rows is None else rows
         self._requested = 1
 
     def get_page(self, number):
@@ -37,8 +54,13 @@ class ComplaintPaginator(Paginator):
             return self._known_count
         if self.count_limit is None:
             return super().count
-        # Enough to show the page asked for and to know whether another follows it.
-        return self.object_list.order_by().values("pk")[: self._counted_up_to].count()
+        return len(self._leading_ids)
+
+    @cached_property
+    def _leading_ids(self) -> list:
+        """The ids of the first matches in the list's order: enough to show the page asked
+        for and to know whether another follows it."""
+        return list(self.object_list.values_list("pk", flat=True)[: self._counted_up_to])
 
     @property
     def _counted_up_to(self) -> int:
@@ -60,6 +82,10 @@ class ComplaintPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        if self.count_limit is not None:
+            ids = list(dict.fromkeys(self._leading_ids[bottom:top]))  # a join may repeat one
+            found = {row.pk: row for row in self._rows.filter(pk__in=ids)}
+            return self._get_page([found[pk] for pk in ids if pk in found], number, self)
         queryset = self.object_list
         # The inner query keeps the filters and the order with its tie-breaking key; the outer
         # one reads those rows and orders them the same way. Past the middle of an exactly

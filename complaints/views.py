@@ -115,14 +115,14 @@ def _store_summary(user) -> list[dict]:
 @require_GET
 def complaint_list_view(request: HttpRequest) -> HttpResponse:
     """`/complaints/`: filterable, sortable, paginated in the database."""
-    filterset = ComplaintFilter(
-        request.GET or None, queryset=complaint_list(user=request.user), request=request
-    )
+    rows = complaint_list(user=request.user)
+    filterset = ComplaintFilter(request.GET or None, queryset=rows, request=request)
     paginator = ComplaintPaginator(
         filterset.qs,
         LIST_PAGE_SIZE,
         count=None if filterset.narrows else complaint_count(user=request.user),
         count_limit=SEARCH_COUNT_LIMIT if filterset.searched else None,
+        rows=rows,
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(

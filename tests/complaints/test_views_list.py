@@ -338,6 +338,38 @@ def test_every_page_holds_the_rows_offset_would_give_in_every_sort(
         assert shown == expected, sort
 
 
+def test_a_search_pages_through_its_matches_in_every_sort(
+    client, frontdesk, store, small_pages, monkeypatch
+):
+    # A search reads its matches' ids once and then those rows by id: each page must still be
+    # exactly its slice of the sorted matches, past the count limit too.
+    monkeypatch.setattr("complaints.views.SEARCH_COUNT_LIMIT", 4)
+    now = timezone.now()
+    for index in range(8):
+        make_complaint(
+            actor=frontdesk,
+            store=store,
+            account="The kettle leaks." if index != 3 else "Rude staff.",
+            received_at=now - timedelta(hours=index // 2),
+            severity=["low", "medium", "high", "critical"][index % 4],
+        )
+    client.force_login(frontdesk)
+    from complaints.filters import sort_complaints
+
+    matches = Complaint.objects.filter(store=store, account__icontains="kettle")
+    for sort in ("", "received_at", "-severity", "status"):
+        expected = list(
+            sort_complaints(matches, sort or "-received_at").values_list("reference", flat=True)
+        )
+        shown = []
+        for number in range(1, 4):
+            params = {"q": "kettle", "page": number} | ({"sort": sort} if sort else {})
+            page = client.get(URL, params).context["page_obj"]
+            shown += [c.reference for c in page.object_list]
+        assert shown == expected, sort
+        assert not page.has_next()
+
+
 def test_the_count_is_every_visible_complaint_per_role(
     client, frontdesk, frontdesk2, hq, store, other_store
 ):
