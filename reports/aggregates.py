@@ -313,6 +313,16 @@ def _percentiles_by_window(queryset, *, group_by, value, fractions):
         for fraction in fractions:
             position = fraction * (n - 1)
             low, high = math.floor(position), math.ceil(position)
-            low_value, high_value = values[low + 1], values[high + 1]
-            result[key][fraction] = low_value + (high_value - low_value) * (position - low)
+            result[key][fraction] = _interpolate(values[low + 1], values[high + 1], position)
     return result
+
+
+def _interpolate(low_value: float, high_value: float, position: float) -> float:
+    """percentile_cont's step between the two values either side of `position`."""
+    return low_value + (high_value - low_value) * (position - math.floor(position))
+
+
+def percentile_of(ordered: Sequence[float], fraction: float) -> float:
+    """percentile_cont(fraction) of values already sorted (not empty)."""
+    position = fraction * (len(ordered) - 1)
+    return _interpolate(ordered[math.floor(position)], ordered[math.ceil(position)], position)

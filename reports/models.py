@@ -1,5 +1,5 @@
-"""The reports app's tables: the permissions carrier, and the weekly snapshots with the change
-log that keeps them exact (PostgreSQL; see `reports.snapshots`)."""
+"""The reports app's tables: the permissions carrier, and what the weekly report keeps between
+readers with the change log that keeps it exact (PostgreSQL; see `reports.changes`)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +36,32 @@ class ReportChange(models.Model):
 
     def __str__(self) -> str:
         return f"store {self.store_id} from {self.changed_from:%Y-%m-%d %H:%M}"
+
+
+class ReportWeek(models.Model):
+    """One store's counts for one ended week (`counts`: the trend's figures and the
+    departments; `hours`: the hours to resolve), with what its database snapshot had seen.
+    Valid while no change it did not see touches the store before `week_end` (the store's
+    local Monday 00:00)."""
+
+    store_id = models.IntegerField()
+    week = models.CharField(max_length=8)  # 2026-W47
+    week_end = models.DateTimeField()
+    taken = models.TextField()
+    xid = models.BigIntegerField()
+    last_change = models.BigIntegerField()
+    counts = models.JSONField()
+    hours = models.BinaryField()  # float64s, sorted: `changes.pack_hours`
+    created_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["store_id", "week"], name="report_week_store_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"store {self.store_id} {self.week}"
 
 
 class ReportSnapshot(models.Model):

@@ -7,9 +7,8 @@ from celery import shared_task
 
 @shared_task(name="reports.tasks.weekly_snapshots_refresh", acks_late=True)
 def weekly_snapshots_refresh() -> dict:
-    """Hourly: drop the snapshots and changes no longer needed, then compute the ones
-    Monday's readers open first (so the first reader does not wait for them)."""
-    from . import snapshots
+    """Hourly: drop what changes made invalid and the changes no longer needed, then count
+    the pages Monday's readers open first (so the first reader does not wait for them)."""
+    from . import changes, snapshots
 
-    dropped, changes = snapshots.prune()
-    return {"dropped": dropped, "changes_pruned": changes, "computed": snapshots.warm()}
+    return {"deleted": changes.prune(), "computed": snapshots.warm()}

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from complaints.models import Complaint
-from reports.models import ReportSnapshot
 from reports.selectors import default_week, report_stores, weekly_report
 from reports.weeks import IsoWeek
+from tests.reports.world import forget_kept_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +202,7 @@ def test_the_number_of_queries_is_fixed(world):
     """Counted from the complaints each time (on PostgreSQL an ended week is then kept as a
     snapshot, read back in fewer queries still: tests/reports/test_snapshots.py)."""
     report_for(world.hq)  # the user's permissions are cached from here on
-    ReportSnapshot.objects.all().delete()
+    forget_kept_reports()
     with CaptureQueriesContext(connection) as few:
         report_for(world.hq)
     for key in ("A", "C", "L3"):
@@ -211,7 +211,7 @@ def test_the_number_of_queries_is_fixed(world):
             complaint.pk = None
             complaint.reference = f"{key}-copy-{n}"
             complaint.save()
-    ReportSnapshot.objects.all().delete()
+    forget_kept_reports()
     with CaptureQueriesContext(connection) as more:
         report_for(world.hq)
     assert len(more.captured_queries) == len(few.captured_queries)

@@ -8,6 +8,7 @@ any snapshot, as the page did before snapshots existed.
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -18,8 +19,8 @@ from complaints.models import Category, Complaint, Store
 from complaints.services import complaint_reopen
 from customers.services import customer_anonymise
 from followup.models import SurveyInvitation
-from reports import snapshots
-from reports.models import ReportChange, ReportSnapshot
+from reports import changes, snapshots
+from reports.models import ReportChange, ReportSnapshot, ReportWeek
 from reports.selectors import _finish, compute_report, report_stores, weekly_report
 from reports.weeks import IsoWeek
 from resolutions.models import Commitment, Resolution
@@ -225,13 +226,13 @@ def test_prune_keeps_what_valid_snapshots_need_and_drops_the_rest(world):
     _acknowledge_l4_on_time(world)  # London: head office's snapshot is invalid now
     ReportChange.objects.filter(created_at__gt=long_ago).update(created_at=long_ago)
 
-    dropped, pruned = snapshots.prune()
+    deleted = changes.prune()
 
-    assert dropped == 1
+    assert deleted["snapshots"] == 1
     assert list(ReportSnapshot.objects.values_list("key", flat=True)) == [
         f"2026-W44|trend|{world.shanghai.pk}"
     ]
-    assert pruned > 0 and not ReportChange.objects.exists()
+    assert deleted["changes"] > 0 and not ReportChange.objects.exists()
     _, reading = queries_of(lambda: page(world.manager))
     assert reading == FROM_SNAPSHOT  # the manager's is still valid
     assert shown(page(world.hq)) == shown(live(world.hq))
@@ -248,3 +249,49 @@ def test_warm_computes_the_weeks_monday_readers_open(world):
         f"2026-W44|trend|{world.london.pk}",
         f"2026-W44|table|{ids[0]},{ids[1]}",
     }
+
+
+# ---- each store's weeks, kept ---------------------------------------------------------------
+
+
+def counted_weeks(captured) -> set[str]:
+    """The weeks the received-cohort query counted: those whose Shanghai start and end it
+    names (the end of one week is the start of the next)."""
+    sql = next(q["sql"] for q in captured if '"responsible_department"' in q["sql"])
+    shanghai = ZoneInfo("Asia/Shanghai")
+    return {
+        str(week)
+        for week in (IsoWeek(2026, n) for n in range(20, 50))
+        if week.start_in(shanghai).isoformat() in sql and week.end_in(shanghai).isoformat() in sql
+    }
+
+
+def test_a_new_weeks_page_counts_only_the_new_week(world):
+    page(world.hq, week=IsoWeek(2026, 43))
+    assert ReportWeek.objects.count() == 2 * 13  # both stores, W31-W43
+    with CaptureQueriesContext(connection) as captured:
+        report = page(world.hq)
+    assert counted_weeks(captured.captured_queries) == {"2026-W44"}
+    assert ReportWeek.objects.count() == 2 * 14
+    assert shown(report) == shown(live(world.hq))
+
+
+def test_a_change_recounts_only_the_weeks_it_touches(world):
+    page(world.hq)
+    _acknowledge_l4_on_time(world)  # London, received in W44
+    ReportSnapshot.objects.all().delete()  # the page, so that weeks are what is read back
+    with CaptureQueriesContext(connection) as captured:
+        report = page(world.hq)
+    assert counted_weeks(captured.captured_queries) == {"2026-W44"}
+    assert report.current.acknowledged_on_time == 6
+    assert shown(report) == shown(live(world.hq))
+
+
+def test_the_current_week_counts_itself_and_reads_back_the_twelve_before(world):
+    current = IsoWeek.containing(NOW.date())
+    page(world.hq, week=current.shift(-1))
+    with CaptureQueriesContext(connection) as captured:
+        report = page(world.hq, week=current)
+    assert counted_weeks(captured.captured_queries) == {str(current)}
+    assert not ReportWeek.objects.filter(week=str(current)).exists()  # not ended: not kept
+    assert shown(report) == shown(live(world.hq, week=current))

@@ -52,6 +52,15 @@ from resolutions.models import Commitment, Resolution
 from tests.factories import CustomerFactory, StoreFactory, make_complaint, staff
 
 
+def forget_kept_reports() -> None:
+    """Drop every kept week and page (PostgreSQL keeps them; `reports.changes`), so the
+    next report is counted from the complaints."""
+    from reports.models import ReportSnapshot, ReportWeek
+
+    ReportSnapshot.objects.all().delete()
+    ReportWeek.objects.all().delete()
+
+
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
