@@ -61,11 +61,14 @@ class Result:
         )
 
 
-def _timed(result: Result, call, warmup: int, iterations: int, check=None) -> None:
+def _timed(result: Result, call, warmup: int, iterations: int, check=None, prepare=None) -> None:
+    """`call(index)` timed, with its queries counted; `prepare(index)` runs first, untimed."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for index in range(warmup + iterations):
+        if prepare is not None:
+            prepare(index)
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = call(index)
@@ -128,7 +131,7 @@ def measure(*, iterations: int, warmup: int, only: str = "") -> tuple[list[Resul
     def wanted(name: str) -> bool:
         return only.lower() in name.lower()
 
-    def get(name, client, path, goal, note="", status=200):
+    def get(name, client, path, goal, note="", status=200, prepare=None):
         if not wanted(name):
             return
         result = Result(name, goal, note=note)
@@ -139,6 +142,7 @@ def measure(*, iterations: int, warmup: int, only: str = "") -> tuple[list[Resul
             warmup,
             iterations,
             _expect(status),
+            prepare,
         )
         results.append(result)
         print(result.row(), flush=True)
@@ -192,16 +196,58 @@ def measure(*, iterations: int, warmup: int, only: str = "") -> tuple[list[Resul
     if wanted("Intake (POST)"):
         _writes(results, fd, store, rng, leaves, customers, warmup, iterations)
 
-    get("Weekly trend, one store", mgr, "/reports/weekly/", 150, "store manager, 13 weeks")
+    # The weekly pages as readers get them: last week's snapshot, valid (reports.snapshots).
+    get(
+        "Weekly trend, one store",
+        mgr,
+        "/reports/weekly/",
+        150,
+        "store manager, 13 weeks, from the week's snapshot",
+    )
     get(
         "Weekly trend, all stores",
         head,
         "/reports/weekly/",
         500,
-        f"head office, {facts['stores']} stores in 3 time zones, side by side",
+        f"head office, {facts['stores']} stores in 3 time zones, side by side, from the snapshot",
     )
     get("Weekly CSV export, all stores", head, "/reports/weekly.csv", 500, "head office")
     get("Weekly CSV export, one store", mgr, "/reports/weekly.csv", 150, "store manager")
+
+    # And as the first reader of a week that has just ended (or after a change to it): the
+    # page and that week's counts dropped, the twelve weeks before read back; and with
+    # nothing kept at all (a week nobody has opened): every week counted from the complaints.
+    # The dropping runs before each request, untimed.
+    def forget(*, everything: bool):
+        from reports.models import ReportSnapshot, ReportWeek
+        from reports.selectors import default_week
+
+        def prepare(_index):
+            ReportSnapshot.objects.all().delete()
+            weeks = ReportWeek.objects.all()
+            if not everything:
+                weeks = weeks.filter(week=str(default_week()))
+            weeks.delete()
+
+        return prepare
+
+    for who, client, goal in (("one store", mgr, 150), ("all stores", head, 500)):
+        get(
+            f"Weekly trend, {who}, new week",
+            client,
+            "/reports/weekly/",
+            goal,
+            "the week just ended counted, the 12 before read back",
+            prepare=forget(everything=False),
+        )
+        get(
+            f"Weekly trend, {who}, nothing kept",
+            client,
+            "/reports/weekly/",
+            goal,
+            "all 13 weeks counted from the complaints",
+            prepare=forget(everything=True),
+        )
     if wanted("Reminder job"):
         results.append(_reminder_job(iterations=min(iterations, 10)))
         print(results[-1].row(), flush=True)
