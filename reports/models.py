@@ -38,24 +38,33 @@ class ReportChange(models.Model):
         return f"store {self.store_id} from {self.changed_from:%Y-%m-%d %H:%M}"
 
 
-class ReportWeek(models.Model):
+class Kept(models.Model):
+    """Counts kept for later readers, with what the database had committed when counting
+    began (`reports.changes.Taken`): its snapshot (`pg_current_snapshot()`), the counting
+    transaction and the newest change logged then."""
+
+    taken = models.TextField()
+    xid = models.BigIntegerField()
+    last_change = models.BigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        default_permissions = ()
+
+
+class ReportWeek(Kept):
     """One store's counts for one ended week (`counts`: the trend's figures and the
-    departments; `hours`: the hours to resolve), with what its database snapshot had seen.
-    Valid while no change it did not see touches the store before `week_end` (the store's
-    local Monday 00:00)."""
+    departments; `hours`: the hours to resolve). Valid while no change it did not see
+    touches the store before `week_end` (the store's local Monday 00:00)."""
 
     store_id = models.IntegerField()
     week = models.CharField(max_length=8)  # 2026-W47
     week_end = models.DateTimeField()
-    taken = models.TextField()
-    xid = models.BigIntegerField()
-    last_change = models.BigIntegerField()
     counts = models.JSONField()
     hours = models.BinaryField()  # float64s, sorted: `changes.pack_hours`
-    created_at = models.DateTimeField()
 
-    class Meta:
-        default_permissions = ()
+    class Meta(Kept.Meta):
         constraints = [
             models.UniqueConstraint(fields=["store_id", "week"], name="report_week_store_week")
         ]
@@ -64,23 +73,14 @@ class ReportWeek(models.Model):
         return f"store {self.store_id} {self.week}"
 
 
-class ReportSnapshot(models.Model):
-    """A computed weekly report for one set of stores and one ended week, with what its
-    database snapshot had seen (`taken`: `pg_current_snapshot()`; `xid`: its own
-    transaction; `last_change`: the newest change logged then). Valid while no change it
-    did not see touches its stores before `valid_before` (the week's end)."""
+class ReportSnapshot(Kept):
+    """A computed weekly page for one set of stores and one ended week. Valid while no
+    change it did not see touches its stores before `valid_before` (the week's end)."""
 
     key = models.TextField(unique=True)
     store_ids = models.JSONField()
     valid_before = models.DateTimeField()
-    taken = models.TextField()
-    xid = models.BigIntegerField()
-    last_change = models.BigIntegerField()
     payload = models.JSONField()
-    created_at = models.DateTimeField()
-
-    class Meta:
-        default_permissions = ()
 
     def __str__(self) -> str:
         return self.key
