@@ -343,14 +343,7 @@ def compute_report(*, stores, week, store_table, now, seen: Taken | None = None)
     weeks missing are counted, and kept. Otherwise every week is counted."""
     weeks = weeks_ending(week, TREND_WEEKS)
     store_ids = [store.pk for store in stores]
-    context = _Context(
-        stores=list(stores),
-        complaints=Complaint.objects.filter(store_id__in=store_ids).order_by(),
-        store_ids=store_ids,
-        weeks=weeks,
-        tz_groups=tz_groups_of(stores),
-        now=now,
-    )
+    context = _context(stores, weeks, now)
     with report_transaction():
         weekly = _weekly_counts(context, seen)
         trend = [Figures() for _ in weeks]
@@ -385,6 +378,25 @@ def compute_report(*, stores, week, store_table, now, seen: Taken | None = None)
         satisfaction_available=survey_model() is not None,
         repeat_window=context.window(REPEAT_WINDOW_DAYS),
         cluster_window=context.window(CLUSTER_WINDOW_DAYS),
+    )
+
+
+def keep_weeks(*, stores, last: IsoWeek, count: int, now, seen: Taken) -> None:
+    """Count and keep each store's ended weeks among the `count` ending with `last` that are
+    not kept (or no longer valid), so later pages read them back."""
+    with report_transaction():
+        _weekly_counts(_context(stores, weeks_ending(last, count), now), seen)
+
+
+def _context(stores, weeks: list[IsoWeek], now) -> _Context:
+    store_ids = [store.pk for store in stores]
+    return _Context(
+        stores=list(stores),
+        complaints=Complaint.objects.filter(store_id__in=store_ids).order_by(),
+        store_ids=store_ids,
+        weeks=weeks,
+        tz_groups=tz_groups_of(stores),
+        now=now,
     )
 
 

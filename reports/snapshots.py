@@ -35,8 +35,12 @@ from .selectors import (
     WeeklyReport,
     compute_report,
     default_week,
+    keep_weeks,
 )
 from .weeks import IsoWeek, weeks_ending
+
+# Each store's weeks kept ahead of readers by `warm` (a year: the weeks a manager compares).
+HISTORY_WEEKS = 53
 
 
 def load_or_compute(
@@ -77,7 +81,9 @@ def _key(store_ids: list[int], week: IsoWeek, store_table: bool) -> str:
 
 def warm(*, now: datetime | None = None) -> int:
     """Count the pages Monday's readers open first, where missing or made invalid: each
-    store's last ended week, and every store's together (head office). How many."""
+    store's last ended week, and every store's together (head office); and keep each store's
+    weeks of the year before (HISTORY_WEEKS), so that any week of it opens quickly. How
+    many pages were counted."""
     if not changes.enabled():
         return 0
     now = now or timezone.now()
@@ -99,6 +105,15 @@ def warm(*, now: datetime | None = None) -> int:
             compute=partial(_count, stores=chosen, week=week, store_table=store_table, now=now),
         )
         computed += 1
+    if stores:
+        with transaction.atomic():
+            keep_weeks(
+                stores=stores,
+                last=week.shift(-TREND_WEEKS),
+                count=HISTORY_WEEKS - TREND_WEEKS,
+                now=now,
+                seen=changes.taken(),
+            )
     return computed
 
 

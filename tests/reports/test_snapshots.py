@@ -249,6 +249,13 @@ def test_warm_computes_the_weeks_monday_readers_open(world):
         f"2026-W44|trend|{world.london.pk}",
         f"2026-W44|table|{ids[0]},{ids[1]}",
     }
+    # And each store's year of weeks, so that any of them opens from what is kept.
+    assert ReportWeek.objects.count() == 2 * snapshots.HISTORY_WEEKS
+    older = IsoWeek(2026, 21)
+    with CaptureQueriesContext(connection) as captured:
+        report = page(world.hq, week=older)
+    assert counted_weeks(captured.captured_queries) == set()
+    assert shown(report) == shown(live(world.hq, week=older))
 
 
 # ---- each store's weeks, kept ---------------------------------------------------------------
@@ -257,7 +264,7 @@ def test_warm_computes_the_weeks_monday_readers_open(world):
 def counted_weeks(captured) -> set[str]:
     """The weeks the received-cohort query counted: those whose Shanghai start and end it
     names (the end of one week is the start of the next)."""
-    sql = next(q["sql"] for q in captured if '"responsible_department"' in q["sql"])
+    sql = next((q["sql"] for q in captured if '"responsible_department"' in q["sql"]), "")
     shanghai = ZoneInfo("Asia/Shanghai")
     return {
         str(week)
@@ -295,3 +302,14 @@ def test_the_current_week_counts_itself_and_reads_back_the_twelve_before(world):
     assert counted_weeks(captured.captured_queries) == {str(current)}
     assert not ReportWeek.objects.filter(week=str(current)).exists()  # not ended: not kept
     assert shown(report) == shown(live(world.hq, week=current))
+
+
+def test_the_beats_hourly_task_prunes_and_counts_ahead(world, settings):
+    from reports.tasks import weekly_snapshots_refresh
+
+    schedule = settings.CELERY_BEAT_SCHEDULE["reports-weekly-snapshots"]
+    assert schedule["task"] == weekly_snapshots_refresh.name
+    result = weekly_snapshots_refresh.apply().get()
+    assert result["computed"] == 3  # this week's default week, per store and together
+    assert set(result["deleted"]) == {"snapshots", "weeks", "changes"}
+    assert weekly_snapshots_refresh.apply().get()["computed"] == 0
