@@ -26,14 +26,18 @@ What each figure counts (the drill-down links in `reports.links` select exactly 
   ending with it; clusters: three or more complaints on one batch or SKU in the 30 days
   ending with the week.
 
-Queries: about a dozen per page whatever the data size (pinned by tests); weeks are
+Queries: a fixed number per page whatever the data size (pinned by tests); weeks are
 compared as exact UTC instants of each store's local Monday 00:00 (`aggregates.week_index`).
-On PostgreSQL percentiles are `percentile_cont`; on SQLite the database returns the rows next
-to each percentile's position and Python interpolates (`aggregates.percentiles`).
+On PostgreSQL each store's ended weeks and whole ended pages are kept and read back while
+exact (`reports.changes`, `reports.snapshots`), and percentiles are interpolated from each
+week's sorted hours exactly as `percentile_cont` does; on SQLite every week is counted, and
+the database returns the rows next to each percentile's position for Python to interpolate
+(`aggregates.percentiles`).
 
 Store scoping: the stores come from `report_stores`, which only ever returns stores from
-`stores_visible_to(user)`; complaint queries start from `complaints_visible_to(user)`, and
-queries on related rows (resolutions, commitments, surveys) are limited to those stores.
+`stores_visible_to(user)`; every query (complaints and their resolutions, commitments and
+surveys; what is kept) is limited to those stores' ids, and the live counts start from
+`complaints_visible_to(user)`.
 """
 
 from __future__ import annotations
@@ -525,7 +529,7 @@ def _finish(report: WeeklyReport, *, user) -> None:
 
 
 def _label_categories(rows: list[DimensionRow]) -> None:
-    """ "Parent › name" in the reader's language, read by key in one query."""
+    """Each category's label, parent › name, in the reader's language (one query)."""
     if not rows:
         return
     chinese = (get_language() or "en").startswith("zh")
