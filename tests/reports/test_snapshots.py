@@ -29,6 +29,7 @@ from tests.reports.world import weekly_world
 
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="snapshots are PostgreSQL's"),
 ]
 
