@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -324,15 +324,8 @@ def weekly_report(
     categories and customers (renamed or erased since, they show as they are now)."""
     from . import snapshots
 
-    now = now or timezone.now()
     report = snapshots.load_or_compute(
-        stores=stores,
-        week=week,
-        store_table=store_table,
-        now=now,
-        compute=lambda seen: compute_report(
-            stores=stores, week=week, store_table=store_table, now=now, seen=seen
-        ),
+        stores=stores, week=week, store_table=store_table, now=now or timezone.now()
     )
     _finish(report, user=user)
     return report
@@ -479,15 +472,15 @@ def _percentiles_from_hours(trend: list[Figures], weekly: Weekly) -> None:
     for index, figures in enumerate(trend):
         together = []
         for counts in weekly.values():
-            hours = counts[index].hours
-            if hours:
-                counts[index].figures.median_hours = percentile_of(hours, 0.5)
-                counts[index].figures.p90_hours = percentile_of(hours, 0.9)
+            if hours := counts[index].hours:
+                _set_percentiles(counts[index].figures, hours)
                 together.extend(hours)
         if together:
-            together.sort()
-            figures.median_hours = percentile_of(together, 0.5)
-            figures.p90_hours = percentile_of(together, 0.9)
+            _set_percentiles(figures, sorted(together))
+
+
+def _set_percentiles(figures: Figures, hours: list[float]) -> None:
+    figures.median_hours, figures.p90_hours = (percentile_of(hours, f) for f in PERCENTILES)
 
 
 def _departments(weekly: Weekly, n: int) -> list[DimensionRow]:
@@ -563,6 +556,12 @@ def _name_customers(rows: list[RepeatComplainant]) -> None:
         row.masked_phone = mask_phone(customer.phone) if customer else ""
 
 
+def window_ending(week: IsoWeek, days: int) -> tuple[date, date]:
+    """(first day, last day) of the `days` local days ending with the week's Sunday."""
+    last = week.sunday
+    return last - timedelta(days=days - 1), last
+
+
 @dataclass
 class _Context:
     stores: list[Store]
@@ -589,9 +588,7 @@ class _Context:
         return overall_range(field_name, tz_groups=self.tz_groups, weeks=weeks or self.weeks)
 
     def window(self, days: int) -> tuple:
-        """(first day, last day) of the `days` local days ending with the week's Sunday."""
-        last = self.week.sunday
-        return last - timedelta(days=days - 1), last
+        return window_ending(self.week, days)
 
     def in_window(self, field_name: str, days: int) -> Q:
         """In the `days` local days ending with the week's Sunday, in each store's zone; with

@@ -11,10 +11,9 @@ time of day). Approvals pending now, and names and labels, are always read live
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime, timedelta
-from functools import partial
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -23,7 +22,6 @@ from django.utils import timezone
 from complaints.models import Store
 
 from . import changes
-from .changes import Taken
 from .selectors import (
     CLUSTER_WINDOW_DAYS,
     REPEAT_WINDOW_DAYS,
@@ -36,6 +34,7 @@ from .selectors import (
     compute_report,
     default_week,
     keep_weeks,
+    window_ending,
 )
 from .weeks import IsoWeek, weeks_ending
 
@@ -44,17 +43,12 @@ HISTORY_WEEKS = 53
 
 
 def load_or_compute(
-    *,
-    stores: Sequence[Store],
-    week: IsoWeek,
-    store_table: bool,
-    now: datetime,
-    compute: Callable[[Taken | None], WeeklyReport],
+    *, stores: Sequence[Store], week: IsoWeek, store_table: bool, now: datetime
 ) -> WeeklyReport:
-    """The page from its valid snapshot, or `compute(seen)`d (and kept when its week has
-    ended in every store's zone); `seen` is None on SQLite."""
+    """The page from its valid snapshot, or counted (`compute_report`; each store's kept
+    weeks read back) and kept when its week has ended in every store's zone."""
     if not changes.enabled():
-        return compute(None)
+        return compute_report(stores=stores, week=week, store_table=store_table, now=now)
     ends = [week.end_in(ZoneInfo(zone)) for zone in {store.time_zone for store in stores}]
     ended = bool(ends) and max(ends) <= now
     store_ids = sorted(store.pk for store in stores)
@@ -63,16 +57,14 @@ def load_or_compute(
         return decode(payload, stores=stores, week=week)
     with transaction.atomic():
         seen = changes.taken()
-        report = compute(seen)
+        report = compute_report(
+            stores=stores, week=week, store_table=store_table, now=now, seen=seen
+        )
         if ended:
             changes.snapshot_save(
                 key, store_ids=store_ids, valid_before=max(ends), seen=seen, payload=encode(report)
             )
     return report
-
-
-def _count(seen, *, stores, week, store_table, now) -> WeeklyReport:
-    return compute_report(stores=stores, week=week, store_table=store_table, now=now, seen=seen)
 
 
 def _key(store_ids: list[int], week: IsoWeek, store_table: bool) -> str:
@@ -97,13 +89,7 @@ def warm(*, now: datetime | None = None) -> int:
         ids = sorted(store.pk for store in chosen)
         if changes.snapshot_load(_key(ids, week, store_table), ids) is not None:
             continue
-        load_or_compute(
-            stores=chosen,
-            week=week,
-            store_table=store_table,
-            now=now,
-            compute=partial(_count, stores=chosen, week=week, store_table=store_table, now=now),
-        )
+        load_or_compute(stores=chosen, week=week, store_table=store_table, now=now)
         computed += 1
     if stores:
         with transaction.atomic():
@@ -142,7 +128,6 @@ def decode(payload: dict, *, stores: Sequence[Store], week: IsoWeek) -> WeeklyRe
         cluster = Cluster(**data)
         cluster.last_received_at = datetime.fromisoformat(data["last_received_at"])
         clusters.append(cluster)
-    last = week.sunday
     return WeeklyReport(
         week=week,
         weeks=weeks_ending(week, TREND_WEEKS),
@@ -160,6 +145,6 @@ def decode(payload: dict, *, stores: Sequence[Store], week: IsoWeek) -> WeeklyRe
         clusters=clusters,
         approvals_pending=0,
         satisfaction_available=payload["satisfaction_available"],
-        repeat_window=(last - timedelta(days=REPEAT_WINDOW_DAYS - 1), last),
-        cluster_window=(last - timedelta(days=CLUSTER_WINDOW_DAYS - 1), last),
+        repeat_window=window_ending(week, REPEAT_WINDOW_DAYS),
+        cluster_window=window_ending(week, CLUSTER_WINDOW_DAYS),
     )
