@@ -22,10 +22,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import (
-    BooleanField,
     Case,
     F,
-    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -38,7 +36,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from config.postgresql import InArray
 from customers.models import Customer
+from customers.selectors import name_contains
 from reports.filters import ReportDrilldownFilters
 
 from .models import (
@@ -214,7 +214,7 @@ class ComplaintFilter(ReportDrilldownFilters, django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        customers = Q(name__icontains=value)
+        customers = name_contains(value, using=queryset.db)
         digits = re.sub(r"\D", "", value)
         if len(digits) >= 3:
             customers |= Q(phone__contains=digits)
@@ -340,19 +340,10 @@ def sort_complaints(queryset: QuerySet, sort: str) -> QuerySet:
     return queryset.order_by(f"{prefix}{key}", f"{prefix}pk")
 
 
-class _InArray(Func):
-    """`column = ANY(ARRAY(subquery))`: PostgreSQL runs the subquery once and can use the
-    column's index inside an OR (`column IN (subquery)` there is a filter on every row)."""
-
-    arg_joiner = " = ANY(ARRAY"
-    template = "%(expressions)s)"
-    output_field = BooleanField()
-
-
 def _customer_in(using: str, customers: QuerySet) -> Q:
     ids = customers.order_by().values("pk")
     if connections[using].vendor == "postgresql":
-        return Q(_InArray(F("customer_id"), Subquery(ids)))
+        return Q(InArray(F("customer_id"), Subquery(ids)))
     return Q(customer_id__in=ids)
 
 

@@ -62,6 +62,18 @@ class Customer(models.Model):
         return mask_phone(self.phone)
 
 
+class SearchName(models.Model):
+    """Every customer name once, upper-cased: what a search by name matches first (PostgreSQL,
+    kept by triggers: migration 0002). The customers are then found by their exact name.
+    Names repeat (thousands of customers are called Wang Wei), so matching a part of a name
+    against these rows reads far fewer than matching it against every customer."""
+
+    name = models.TextField(primary_key=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def mask_phone(phone) -> str:
     """`138****5678`: the national number with all but the first three and last four hidden."""
     # Not `if not phone`: on a PhoneNumber that formats the number (a tenth of the list's rows).

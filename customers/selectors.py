@@ -7,14 +7,16 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 
 from complaints.models import Complaint
 from complaints.selectors import complaints_visible_to, sees_all_stores, stores_visible_to
+from config.postgresql import InArray
 
-from .models import Customer
+from .models import Customer, SearchName
 
 # Two or more complaints within this many days make a repeat complainant (SPEC "Records").
 REPEAT_WINDOW_DAYS = 90
@@ -66,6 +68,15 @@ def customer_is_repeat(customer: Customer) -> bool:
     return getattr(customer, "recent_complaint_count", 0) >= REPEAT_THRESHOLD
 
 
+def name_contains(text: str, *, using: str = DEFAULT_DB_ALIAS) -> Q:
+    """Customers whose name contains `text`, in any case. On PostgreSQL the distinct names are
+    matched first (`SearchName`, by trigram), then the customers with those names (by index)."""
+    if connections[using].vendor != "postgresql":
+        return Q(name__icontains=text)
+    names = SearchName.objects.filter(name__icontains=text).values("name")
+    return Q(InArray(Upper("name"), Subquery(names)))
+
+
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text or "")
 
@@ -76,7 +87,7 @@ def customer_search(*, user, query: str) -> QuerySet[Customer]:
     query = (query or "").strip()
     if not query:
         return customers
-    condition = Q(name__icontains=query) | Q(email__icontains=query)
+    condition = name_contains(query) | Q(email__icontains=query)
     digits = _digits(query)
     if len(digits) >= 3:
         condition |= Q(phone__contains=digits)
@@ -91,7 +102,7 @@ def customer_lookup(*, user, query: str, limit: int = 8) -> list[Customer]:
     if "@" in query or re.search(r"[^\d\s+()\-.]", query):
         if len(query) < 2:
             return []
-        condition = Q(email__istartswith=query) | Q(name__icontains=query)
+        condition = Q(email__istartswith=query) | name_contains(query)
     elif len(digits) >= 4:
         condition = Q(phone__contains=digits)
     else:
