@@ -49,10 +49,11 @@ from .models import (
     Level,
     Severity,
     Status,
+    StoreMembership,
     Verdict,
     overdue_condition,
 )
-from .selectors import sees_all_stores, store_ids_visible_to, stores_visible_to
+from .selectors import store_ids_visible_to, stores_visible_to
 
 OPEN = "open"
 SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
@@ -348,15 +349,13 @@ def _customer_in(using: str, customers: QuerySet) -> Q:
 
 
 def _owners_visible_to(user) -> QuerySet:
-    """Staff who may own complaints the user sees: colleagues of their stores and head office."""
-    users = get_user_model().objects.filter(is_active=True)
-    if sees_all_stores(user):
-        return users.filter(groups__isnull=False).distinct().order_by("username")
-    return (
-        users.filter(
-            Q(store_memberships__store__in=stores_visible_to(user).values("pk"))
-            | Q(groups__permissions__codename="view_all_stores")
-        )
-        .distinct()
-        .order_by("username")
-    )
+    """Staff who may own complaints the user sees: colleagues of their stores and head office.
+    Subqueries rather than joins: no DISTINCT over the users' rows, and only their names."""
+    users = get_user_model().objects.filter(is_active=True).only("username").order_by("username")
+    roles = users.model.groups.through.objects
+    store_ids = store_ids_visible_to(user)
+    if store_ids is None:
+        return users.filter(pk__in=roles.values("user_id"))
+    colleagues = StoreMembership.objects.filter(store_id__in=store_ids).values("user_id")
+    head_office = roles.filter(group__permissions__codename="view_all_stores").values("user_id")
+    return users.filter(Q(pk__in=colleagues) | Q(pk__in=head_office))

@@ -208,6 +208,19 @@ def test_owner(client, frontdesk, supervisor, world):
     assert listed(client, owner=supervisor.pk) == mine(world, "escalated")
 
 
+def test_the_owner_filter_offers_colleagues_and_head_office_only(
+    client, frontdesk, supervisor, frontdesk2, hq, store
+):
+    staff("Front desk", store, username="left", is_active=False)
+    options = {"frontdesk", "supervisor", "hq"}  # not frontdesk2 (another store), not "left"
+    client.force_login(frontdesk)
+    offered = client.get(URL).context["filter"].form.fields["owner"].queryset
+    assert [user.username for user in offered] == sorted(options)
+    client.force_login(hq)
+    offered = client.get(URL).context["filter"].form.fields["owner"].queryset
+    assert [user.username for user in offered] == sorted([*options, "frontdesk2"])
+
+
 def test_overdue_true_and_false(client, frontdesk, world):
     client.force_login(frontdesk)
     assert listed(client, overdue="true") == mine(world, "old_overdue")
