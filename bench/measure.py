@@ -221,7 +221,8 @@ def measure(*, iterations: int, warmup: int, only: str = "") -> tuple[list[Resul
 
     # And as the first reader of a week that has just ended (or after a change to it): the
     # page and that week's counts dropped, the twelve weeks before read back; and with
-    # nothing kept at all (a week nobody has opened): every week counted from the complaints.
+    # nothing kept at all (before the hourly task first runs, as right after a bulk load):
+    # every week counted from the complaints.
     # The dropping runs before each request, untimed.
     def forget(*, everything: bool):
         from reports.models import ReportSnapshot, ReportWeek
@@ -250,7 +251,7 @@ def measure(*, iterations: int, warmup: int, only: str = "") -> tuple[list[Resul
             client,
             "/reports/weekly/",
             goal,
-            "all 13 weeks counted from the complaints",
+            "all 13 weeks counted from the complaints (before the hourly task's first run)",
             prepare=forget(everything=True),
         )
     if wanted("Reminder job"):

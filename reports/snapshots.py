@@ -17,9 +17,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
-from complaints.models import Store
+from complaints.models import Complaint, Store
 
 from . import changes
 from .selectors import (
@@ -38,7 +39,9 @@ from .selectors import (
 )
 from .weeks import IsoWeek, weeks_ending
 
-# Each store's weeks kept ahead of readers by `warm` (a year: the weeks a manager compares).
+# Each store's weeks kept ahead of readers by `warm`: a year at least, and back to the first
+# complaint, so that any week opens from what is kept. Counted a year at a time, each in its
+# own transaction (a worker stopped part-way keeps the years it finished).
 HISTORY_WEEKS = 53
 
 
@@ -74,8 +77,8 @@ def _key(store_ids: list[int], week: IsoWeek, store_table: bool) -> str:
 def warm(*, now: datetime | None = None) -> int:
     """Count the pages Monday's readers open first, where missing or made invalid: each
     store's last ended week, and every store's together (head office); and keep each store's
-    weeks of the year before (HISTORY_WEEKS), so that any week of it opens quickly. How
-    many pages were counted."""
+    weeks back to the first complaint, a year at least (HISTORY_WEEKS), so that any week opens
+    quickly. How many pages were counted."""
     if not changes.enabled():
         return 0
     now = now or timezone.now()
@@ -92,15 +95,24 @@ def warm(*, now: datetime | None = None) -> int:
         load_or_compute(stores=chosen, week=week, store_table=store_table, now=now)
         computed += 1
     if stores:
-        with transaction.atomic():
-            keep_weeks(
-                stores=stores,
-                last=week.shift(-TREND_WEEKS),
-                count=HISTORY_WEEKS - TREND_WEEKS,
-                now=now,
-                seen=changes.taken(),
-            )
+        last, first = week.shift(-TREND_WEEKS), _history_start(stores, week)
+        while last >= first:
+            count = min(HISTORY_WEEKS, (last.monday - first.monday).days // 7 + 1)
+            with transaction.atomic():
+                keep_weeks(stores=stores, last=last, count=count, now=now, seen=changes.taken())
+            last = last.shift(-count)
     return computed
+
+
+def _history_start(stores: Sequence[Store], week: IsoWeek) -> IsoWeek:
+    """The oldest week `warm` keeps: a year before `week`, or when the first complaint is
+    older, the weeks a trend ending with its week shows (and one more: a store's zone may put
+    it in the week before), so that the page of any week reads every week back."""
+    start = week.shift(1 - HISTORY_WEEKS)
+    first = Complaint.objects.filter(store__in=stores).aggregate(first=Min("received_at"))
+    if first["first"] is not None:
+        start = min(start, IsoWeek.containing(first["first"].date()).shift(-TREND_WEEKS))
+    return start
 
 
 # ---- the report as JSON -------------------------------------------------------------------

@@ -24,7 +24,7 @@ from reports.models import ReportChange, ReportSnapshot, ReportWeek
 from reports.selectors import _finish, compute_report, report_stores, weekly_report
 from reports.weeks import IsoWeek
 from resolutions.models import Commitment, Resolution
-from tests.factories import staff
+from tests.factories import CustomerFactory, make_complaint, staff
 from tests.reports.world import weekly_world
 
 pytestmark = [
@@ -257,6 +257,28 @@ def test_warm_computes_the_weeks_monday_readers_open(world):
         report = page(world.hq, week=older)
     assert counted_weeks(captured.captured_queries) == set()
     assert shown(report) == shown(live(world.hq, week=older))
+
+
+def test_warm_keeps_every_week_back_to_the_first_complaint(world):
+    make_complaint(
+        actor=world.frontdesk,
+        store=world.shanghai,
+        customer=CustomerFactory(store=world.shanghai),
+        received_at=datetime(2024, 6, 5, 3, tzinfo=UTC),  # 2024-W23, two and a half years back
+    )
+    snapshots.warm(now=datetime(2026, 11, 2, 1, tzinfo=UTC))
+    # From the 13 weeks before the first complaint's (its trend, and one more for the zones)
+    # to W44, for each store.
+    weeks = (IsoWeek(2026, 44).monday - IsoWeek(2024, 10).monday).days // 7 + 1
+    assert ReportWeek.objects.count() == 2 * weeks
+
+    then = IsoWeek(2024, 23)
+    with CaptureQueriesContext(connection) as captured:
+        report = page(world.hq, week=then)
+    counted = [q for q in captured.captured_queries if '"responsible_department"' in q["sql"]]
+    assert counted == []  # every week of its trend read back
+    assert report.trend[-1].received == 1
+    assert shown(report) == shown(live(world.hq, week=then))
 
 
 # ---- each store's weeks, kept ---------------------------------------------------------------
