@@ -53,6 +53,17 @@ def test_phones_are_masked_and_the_count_is_shown(client, frontdesk, store):
     assert 'data-testid="result-count">1 complaint<' in html
 
 
+def test_a_large_count_is_written_with_thousands_grouped(client, hq, monkeypatch):
+    # Head office's unfiltered count (a million complaints), as the kept counts give it.
+    monkeypatch.setattr("complaints.views.complaint_count", lambda *, user: 1_000_075)
+    client.force_login(hq)
+    html = client.get(URL).content.decode()
+    assert 'data-testid="result-count">1,000,075 complaints<' in html
+    # Django's Chinese number format has no thousands separator.
+    html = client.get(URL, headers={"accept-language": "zh-hans"}).content.decode()
+    assert 'data-testid="result-count">1000075 条投诉<' in html
+
+
 def test_pages_of_fifty(client, frontdesk, store):
     customer = CustomerFactory(store=store)
     for _ in range(51):
