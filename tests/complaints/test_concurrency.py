@@ -9,7 +9,6 @@ blocked on it, then lets go: both race for the row at the same instant.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 import pytest
@@ -22,6 +21,7 @@ from complaints.services import ComplaintActionError, ComplaintChanged
 from resolutions import services as resolution_services
 from resolutions.models import ApprovalDecision
 from tests.factories import CustomerFactory, make_complaint
+from tests.locks import until_waiting
 
 pytestmark = [
     pytest.mark.postgres,
@@ -47,17 +47,6 @@ def _in_thread(results: dict, key: str, action: Callable[[], object], start: thr
         connections.close_all()
 
 
-def _waiting_on_locks() -> int:
-    with connection.cursor() as cursor:
-        # Inside a transaction the activity view is a snapshot taken at first read: refresh it.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
 def race(complaint_id: int, actions: dict[str, Callable[[], object]]) -> dict:
     """Start the actions together while we hold the row, release it once all are blocked."""
     results: dict = {}
@@ -70,10 +59,7 @@ def race(complaint_id: int, actions: dict[str, Callable[[], object]]) -> dict:
         Complaint.objects.select_for_update().get(pk=complaint_id)
         for thread in threads:
             thread.start()
-        deadline = time.monotonic() + 10
-        while _waiting_on_locks() < len(actions) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert _waiting_on_locks() == len(actions), "both actions should wait on the row"
+        assert until_waiting(len(actions)) == len(actions), "both actions should wait on the row"
     for thread in threads:
         thread.join(timeout=20)
     assert not any(thread.is_alive() for thread in threads)

@@ -5,7 +5,6 @@ erased name is not kept, and a name being added is never lost to a removal at th
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.db import connection, connections, transaction
@@ -14,6 +13,7 @@ from customers.models import Customer, SearchName
 from customers.selectors import name_contains
 from customers.services import customer_anonymise
 from tests.factories import CustomerFactory, staff
+from tests.locks import until_waiting
 
 pytestmark = [
     pytest.mark.postgres,
@@ -61,16 +61,6 @@ def test_name_search_finds_what_name_contains_finds(store, text):
     assert sorted(c.pk for c in found) == sorted(c.pk for c in expected)
 
 
-def _waiting_on_locks() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_name_being_added_survives_the_last_other_customer_of_that_name_being_renamed(store):
     """Intake adds a second Sun Li while someone renames the first: the rename must not drop
@@ -105,10 +95,7 @@ def test_a_name_being_added_survives_the_last_other_customer_of_that_name_being_
     assert added.wait(timeout=10)
     renaming = threading.Thread(target=rename)
     renaming.start()
-    deadline = time.monotonic() + 10
-    while _waiting_on_locks() < 1 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    waited = _waiting_on_locks()
+    waited = until_waiting(1)
     release.set()
     adding.join(timeout=20)
     renaming.join(timeout=20)

@@ -9,7 +9,6 @@ same instant, as two supervisors clicking together would.
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.db import connection, connections, transaction
@@ -18,6 +17,7 @@ from complaints.models import Complaint, ComplaintEvent, Status
 from complaints.services import ComplaintActionError
 from resolutions.models import ApprovalDecision, ResolutionState
 from resolutions.services import resolution_approve
+from tests.locks import until_waiting
 
 from .helpers import awaiting_approval
 
@@ -30,18 +30,6 @@ pytestmark = [
     # roles, limits, categories and scripts that the flush after each test removes.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _blocked_on_locks() -> int:
-    with connection.cursor() as cursor:
-        # Inside a transaction PostgreSQL keeps serving the first snapshot of the activity
-        # statistics; clear it so each poll sees the threads as they are now.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
 
 
 def approve_at_once(complaint: Complaint, approvers: list, expected_version=None) -> list:
@@ -69,10 +57,9 @@ def approve_at_once(complaint: Complaint, approvers: list, expected_version=None
         Complaint.objects.select_for_update().get(pk=complaint.pk)
         for thread in threads:
             thread.start()
-        deadline = time.monotonic() + 10
-        while _blocked_on_locks() < len(approvers) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert _blocked_on_locks() == len(approvers), "both approvals should wait on the row"
+        assert until_waiting(len(approvers)) == len(approvers), (
+            "both approvals should wait on the row"
+        )
     for thread in threads:
         thread.join(timeout=20)
     assert not any(thread.is_alive() for thread in threads)
