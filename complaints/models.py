@@ -7,9 +7,11 @@ and writes the event row.
 
 from __future__ import annotations
 
+import functools
 import math
 import uuid
-from datetime import datetime, timedelta
+import zoneinfo
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -47,6 +49,21 @@ class Store(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code.upper()} · {self.name}"
+
+    @property
+    def zone(self) -> tzinfo:
+        """The store's time zone, in which its staff and customers read every time; a name
+        that is not a known zone (typed in the admin) reads as the server's zone, UTC."""
+        return zone_named(self.time_zone)
+
+
+@functools.lru_cache(maxsize=256)
+def zone_named(name: str) -> tzinfo:
+    """A time zone by its IANA name; an unknown or malformed name is the server's zone."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class StoreMembership(models.Model):
