@@ -18,12 +18,25 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from . import rules
+from .choices import (  # noqa: F401  (the vocabularies are read from here too)
+    NEXT_LEVEL,
+    OPEN_STATUSES,
+    Channel,
+    ClosureReason,
+    Department,
+    Level,
+    Mood,
+    Severity,
+    Status,
+    Verdict,
+)
 
 
 class Store(models.Model):
@@ -155,87 +168,6 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id}/{self.year}: {self.last_number}"
-
-
-class Status(models.TextChoices):
-    NEW = "new", _("New")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    INVESTIGATING = "investigating", _("Investigating")
-    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
-    AWAITING_CUSTOMER = "awaiting_customer", _("Awaiting customer")
-    IN_FULFILMENT = "in_fulfilment", _("In fulfilment")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-
-
-OPEN_STATUSES = [
-    Status.NEW,
-    Status.ACKNOWLEDGED,
-    Status.INVESTIGATING,
-    Status.AWAITING_APPROVAL,
-    Status.AWAITING_CUSTOMER,
-    Status.IN_FULFILMENT,
-]
-
-
-class Channel(models.TextChoices):
-    WALK_IN = "walk_in", _("Walk-in")
-    PHONE = "phone", _("Phone")
-    EMAIL = "email", _("E-mail")
-    WEB_FORM = "web_form", _("Web form")
-    SOCIAL_MEDIA = "social_media", _("Social media")
-    LETTER = "letter", _("Letter")
-    REGULATOR = "regulator", _("Regulator referral")
-
-
-class Severity(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-    CRITICAL = "critical", _("Critical")
-
-
-class Level(models.TextChoices):
-    STORE = "store", _("Store")
-    REGION = "region", _("Region")
-    HEAD_OFFICE = "head_office", _("Head office")
-
-
-NEXT_LEVEL = {Level.STORE: Level.REGION, Level.REGION: Level.HEAD_OFFICE}
-
-
-class Mood(models.TextChoices):
-    CALM = "calm", _("Calm")
-    CONCERNED = "concerned", _("Concerned")
-    UPSET = "upset", _("Upset")
-    ANGRY = "angry", _("Angry")
-    FURIOUS = "furious", _("Furious")
-
-
-class Verdict(models.TextChoices):
-    UNDETERMINED = "undetermined", _("Not yet determined")
-    GOOD_FAITH = "good_faith", _("Founded (good faith)")
-    UNFOUNDED = "unfounded", _("Unfounded")
-    MALICIOUS = "malicious", _("Malicious")
-
-
-class Department(models.TextChoices):
-    SALES = "sales", _("Sales")
-    CUSTOMER_SERVICE = "customer_service", _("Customer service")
-    AFTER_SALES = "after_sales", _("After-sales and repair")
-    WAREHOUSE = "warehouse", _("Warehouse")
-    LOGISTICS = "logistics", _("Logistics and delivery")
-    FINANCE = "finance", _("Finance and billing")
-    PRODUCT = "product", _("Product and supplier quality")
-    FACILITIES = "facilities", _("Facilities")
-    OTHER = "other", _("Other")
-
-
-class ClosureReason(models.TextChoices):
-    RESOLVED = "resolved", _("Resolved")
-    UNFOUNDED = "unfounded", _("Unfounded")
-    MALICIOUS = "malicious", _("Malicious")
-    WITHDRAWN = "withdrawn", _("Withdrawn by the customer")
 
 
 def overdue_condition(now: datetime) -> Q:
@@ -379,6 +311,10 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def get_absolute_url(self) -> str:
+        """The complaint page: a stable address that bookmarks and e-mails link to."""
+        return reverse("complaints:detail", kwargs={"reference": self.reference})
 
     # ---- derived facts -------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
+from .choices import Severity
+
 
 def ack_due_at(*, received_at: datetime) -> datetime:
     """Acknowledge within 24 hours of receipt."""
@@ -20,7 +22,7 @@ def resolve_limit_hours(*, level: str, severity: str, category_hours: int | None
     hours: float = settings.RESOLVE_WITHIN_HOURS[level]
     if category_hours:
         hours = min(hours, category_hours)
-    if severity == "critical":
+    if severity == Severity.CRITICAL:
         hours /= 2
     return hours
 
@@ -42,24 +44,22 @@ def may_resolve_on_the_spot(complaint, user) -> bool:
     return user.has_perm("complaints.resolve_on_the_spot")
 
 
+# The approve and reject transitions ask the resolutions app's four-eyes rule about the
+# complaint's current resolution: the one place where complaints reads resolutions' rules,
+# imported on call because the resolutions app builds on complaints.
+
+
 def may_decide_current_resolution(complaint, user) -> bool:
-    """Approve/reject needs the permission and four eyes: never the proposer."""
-    if not user.has_perm("complaints.approve_resolution"):
-        return False
-    resolution = complaint.current_resolution
-    return resolution is not None and resolution.proposed_by_id != user.pk
+    """Reject or pass up: `resolutions.rules.may_decide` for the current resolution."""
+    from resolutions.rules import may_decide
+
+    return may_decide(user=user, resolution=complaint.current_resolution)
 
 
 def may_approve_current_resolution(complaint, user) -> bool:
-    """Four eyes, and the approver's own limit must cover the amount."""
-    from resolutions.authority import within_authority
+    """Approve: `resolutions.rules.may_approve` for the current resolution."""
+    from resolutions.rules import may_approve
 
-    if not may_decide_current_resolution(complaint, user):
-        return False
-    resolution = complaint.current_resolution
-    return within_authority(
-        user=user,
-        store=complaint.store,
-        resolution_type=resolution.type,
-        amount=resolution.amount,
+    return may_approve(
+        user=user, resolution=complaint.current_resolution, store_id=complaint.store_id
     )

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -144,7 +146,6 @@ def my_open_complaints(*, user) -> QuerySet[Complaint]:
 
 def staff_of_store(*, store: Store, permission: str | None = None):
     """Active staff of a store (optionally those holding a permission), for assignment choices."""
-    from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 
     users = (
@@ -161,6 +162,15 @@ def staff_of_store(*, store: Store, permission: str | None = None):
     return users.distinct().order_by("username")
 
 
+def staff_in_roles(*, store_id: int | None, roles: Iterable[str]) -> list:
+    """Active members of a store (any store's, with `store_id=None`: for head office, who
+    belong to none) who hold one of the roles, with their profile for their language."""
+    users = get_user_model().objects.filter(is_active=True, groups__name__in=list(roles))
+    if store_id is not None:
+        users = users.filter(store_memberships__store_id=store_id)
+    return list(users.select_related("staff_profile").distinct().order_by("pk"))
+
+
 __all__ = [
     "OPEN_STATUSES",
     "Status",
@@ -171,6 +181,7 @@ __all__ = [
     "complaints_visible_to",
     "my_open_complaints",
     "sees_all_stores",
+    "staff_in_roles",
     "staff_of_store",
     "store_ids_visible_to",
     "stores_visible_to",

@@ -1,7 +1,8 @@
 """Writes. Every change of a complaint goes through one function here (or in
 resolutions.services) that runs in a transaction, locks the row, checks the user's permission
-and the state, applies the change, writes the event row and hands follow-up work over to
-`followup.hooks` in the same transaction (which enqueues on commit)."""
+and the state, applies the change and writes the event row, which sends
+`signals.complaint_event_recorded` in the same transaction: that is how follow-up (and any
+other app) learns of it, without this app knowing who listens."""
 
 from __future__ import annotations
 
@@ -16,9 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from followup import hooks
-
-from . import rules
+from . import rules, signals
 from .models import (
     NEXT_LEVEL,
     Attachment,
@@ -69,7 +68,7 @@ ACTION_LABELS = {
 # ---- helpers shared by every write ----------------------------------------------------------
 
 
-def _lock(*, complaint_id: int, actor) -> Complaint:
+def complaint_lock(*, complaint_id: int, actor) -> Complaint:
     """Lock the row for this transaction; a complaint the actor may not see does not exist."""
     queryset = complaints_visible_to(actor) if actor is not None else Complaint.objects.all()
     return (
@@ -79,7 +78,7 @@ def _lock(*, complaint_id: int, actor) -> Complaint:
     )
 
 
-def _check_version(complaint: Complaint, expected_version: int | None) -> None:
+def complaint_version_check(complaint: Complaint, expected_version: int | None) -> None:
     if expected_version is not None and complaint.version != expected_version:
         raise ComplaintChanged(
             _(
@@ -112,7 +111,7 @@ def event_record(
         to_status=to_status,
         data=data or {},
     )
-    hooks.complaint_event_recorded(event=event)
+    signals.complaint_event_recorded.send(sender=ComplaintEvent, event=event)
     return event
 
 
@@ -174,8 +173,8 @@ def transition_run(
     if system and actor is not None:
         raise ValueError("A system transition has no actor.")
     with transaction.atomic():
-        complaint = _lock(complaint_id=complaint_id, actor=actor)
-        _check_version(complaint, expected_version)
+        complaint = complaint_lock(complaint_id=complaint_id, actor=actor)
+        complaint_version_check(complaint, expected_version)
         method = getattr(complaint, name)
         label = ACTION_LABELS.get(name, name)
         if not can_proceed(method):
@@ -277,7 +276,7 @@ def complaint_create(
     with transaction.atomic():
         complaint = Complaint(
             reference=_next_reference(
-                store=store, year=received_at.astimezone(store_tz(store)).year
+                store=store, year=received_at.astimezone(store.zone).year
             ),
             store=store,
             customer=customer,
@@ -323,12 +322,6 @@ def complaint_create(
                 data={"msgid": gettext_noop("Acknowledged at intake.")},
             )
     return complaint
-
-
-def store_tz(store: Store):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(store.time_zone)
 
 
 # ---- simple transitions ----------------------------------------------------------------------
@@ -477,8 +470,8 @@ def complaint_reassign(
     if not actor.has_perm("complaints.reassign_complaint"):
         raise TransitionRefused(_("You may not reassign complaints."))
     with transaction.atomic():
-        complaint = _lock(complaint_id=complaint_id, actor=actor)
-        _check_version(complaint, expected_version)
+        complaint = complaint_lock(complaint_id=complaint_id, actor=actor)
+        complaint_version_check(complaint, expected_version)
         _check_assignable(complaint, new_owner)
         old_owner = complaint.owner
         complaint.owner = new_owner
@@ -511,8 +504,8 @@ def complaint_escalate(
     if not actor.has_perm("complaints.escalate_complaint"):
         raise TransitionRefused(_("You may not escalate complaints."))
     with transaction.atomic():
-        complaint = _lock(complaint_id=complaint_id, actor=actor)
-        _check_version(complaint, expected_version)
+        complaint = complaint_lock(complaint_id=complaint_id, actor=actor)
+        complaint_version_check(complaint, expected_version)
         if not complaint.is_open:
             raise TransitionRefused(_("Only open complaints can be escalated."))
         next_level = NEXT_LEVEL.get(complaint.level)
@@ -552,7 +545,7 @@ def complaint_add_note(
     if not actor.has_perm("complaints.add_note"):
         raise TransitionRefused(_("You may not add notes."))
     with transaction.atomic():
-        complaint = _lock(complaint_id=complaint_id, actor=actor)
+        complaint = complaint_lock(complaint_id=complaint_id, actor=actor)
         return event_record(complaint=complaint, actor=actor, kind=kind, text=text, action=kind)
 
 
@@ -569,8 +562,8 @@ def complaint_record_verdict(
     if not actor.has_perm("complaints.record_verdict"):
         raise TransitionRefused(_("You may not record the verdict."))
     with transaction.atomic():
-        complaint = _lock(complaint_id=complaint_id, actor=actor)
-        _check_version(complaint, expected_version)
+        complaint = complaint_lock(complaint_id=complaint_id, actor=actor)
+        complaint_version_check(complaint, expected_version)
         complaint.verdict = verdict
         complaint.root_cause = root_cause.strip()
         complaint.responsible_department = responsible_department
@@ -598,7 +591,7 @@ def attachment_add(*, complaint: Complaint, actor, upload, _locked: bool = False
         raise TransitionRefused(_("You may not add attachments."))
     with transaction.atomic():
         if not _locked:
-            complaint = _lock(complaint_id=complaint.pk, actor=actor)
+            complaint = complaint_lock(complaint_id=complaint.pk, actor=actor)
         if complaint.attachments.count() >= settings.ATTACHMENT_MAX_COUNT:
             raise ComplaintActionError(
                 _("A complaint can have at most %(count)d attachments.")

@@ -20,8 +20,9 @@ from django.utils import timezone
 from complaints.models import OPEN_STATUSES, Complaint, Store
 
 from . import selectors
+from .ledger import ledger_claim
 from .models import NotificationKind
-from .services import ledger_claim, notifications_send
+from .services import notifications_send
 
 logger = logging.getLogger("followup.digest")
 

@@ -21,12 +21,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from complaints.display import local_time, user_label
 from complaints.models import Complaint, Status
 from resolutions.models import Commitment, Resolution, ResolutionState
+from resolutions.selectors import resolution_approvers
 
 from . import selectors
+from .ledger import ledger_claim
 from .models import LedgerEntry, NotificationKind, SweepCursor
-from .services import complaint_path, ledger_claim, local_time, notifications_send, user_label
+from .services import notifications_send
 
 logger = logging.getLogger("followup.reminders")
 
@@ -186,9 +189,7 @@ class _Audience:
             elif who in {"supervisors", "managers"}:
                 people.extend(self._staff(complaint.store_id, who))
             elif who == "approvers":
-                people.extend(
-                    selectors.resolution_approvers(complaint=complaint, resolution=subject.obj)
-                )
+                people.extend(resolution_approvers(complaint=complaint, resolution=subject.obj))
         return people
 
 
@@ -231,7 +232,7 @@ def step_run(*, step: Step, subject: Subject, audience: _Audience | None = None)
             kind=step.notification,
             params=_params(step, subject),
             complaint=subject.complaint,
-            url=complaint_path(subject.complaint),
+            url=subject.complaint.get_absolute_url(),
         )
     return True
 

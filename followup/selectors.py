@@ -4,30 +4,15 @@ and the survey behind a token."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from complaints.models import Complaint, Status
-from complaints.roles import HEAD_OFFICE, STORE_MANAGER, SUPERVISOR
-from complaints.selectors import complaints_visible_to
+from complaints.roles import STORE_MANAGER, SUPERVISOR
+from complaints.selectors import complaints_visible_to, staff_in_roles
 
 from .models import Callback, Notification, SurveyInvitation, SurveyState
-
-
-def staff_in_roles(*, store_id: int, roles: Iterable[str]) -> list:
-    """Active members of a store who hold one of the roles (with their profile for language)."""
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True, store_memberships__store_id=store_id, groups__name__in=list(roles)
-        )
-        .select_related("staff_profile")
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def store_supervisors(*, store_id: int) -> list:
@@ -36,36 +21,6 @@ def store_supervisors(*, store_id: int) -> list:
 
 def store_managers(*, store_id: int) -> list:
     return staff_in_roles(store_id=store_id, roles=[STORE_MANAGER])
-
-
-def resolution_approvers(*, complaint: Complaint, resolution) -> list:
-    """Who may approve this resolution: the store's supervisors and managers whose own limit
-    covers the amount and who did not propose it; head office when nobody in the store may."""
-    from resolutions.authority import within_authority
-
-    def may(user) -> bool:
-        return user.pk != resolution.proposed_by_id and within_authority(
-            user=user,
-            store=complaint.store,
-            resolution_type=resolution.type,
-            amount=resolution.amount,
-        )
-
-    local = [
-        u
-        for u in staff_in_roles(store_id=complaint.store_id, roles=[SUPERVISOR, STORE_MANAGER])
-        if may(u)
-    ]
-    if local:
-        return local
-    head_office = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=HEAD_OFFICE)
-        .select_related("staff_profile")
-        .distinct()
-        .order_by("pk")
-    )
-    return [u for u in head_office if may(u)]
 
 
 def notification_list(*, user) -> QuerySet[Notification]:

@@ -15,21 +15,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
-from complaints.models import Complaint, EventKind, Severity, Status
+from complaints.display import absolute_url
+from complaints.models import Complaint
 
-from . import selectors
 from .models import (
     Delivery,
     DeliveryChannel,
     DeliveryPurpose,
     DeliveryStatus,
-    LedgerEntry,
     Notification,
     NotificationKind,
 )
@@ -50,14 +48,6 @@ URGENT_KINDS = {
 # ---- small helpers -----------------------------------------------------------------------------
 
 
-def complaint_path(complaint: Complaint) -> str:
-    """The complaint page's stable address (SPEC "Addresses")."""
-    try:
-        return reverse("complaints:detail", args=[complaint.reference])
-    except NoReverseMatch:
-        return f"/complaints/{complaint.reference}/"
-
-
 def mask_address(address: str) -> str:
     """`138****5678`-style for phones, `w***@example.com` for e-mail addresses."""
     from customers.models import mask_phone
@@ -68,52 +58,9 @@ def mask_address(address: str) -> str:
     return mask_phone(address)
 
 
-def absolute_url(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}{path}"
-
-
 def user_language(user) -> str:
     profile = getattr(user, "staff_profile", None)
     return getattr(profile, "language", None) or "en"
-
-
-def user_label(user) -> str:
-    if user is None:
-        return "OneStop"
-    return user.get_full_name() or user.get_username()
-
-
-def local_time(value, complaint: Complaint) -> str:
-    """A due time as the store's staff read it, in the store's time zone (language-neutral)."""
-    from zoneinfo import ZoneInfo
-
-    try:
-        tz = ZoneInfo(complaint.store.time_zone)
-    except Exception:  # noqa: BLE001 - a bad zone name must not stop a reminder
-        tz = timezone.get_default_timezone()
-    return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M")
-
-
-def ledger_claim(
-    *, subject_type: str, subject_id: int, kind: str, step: str, complaint_id: int | None = None
-) -> bool:
-    """Record that a follow-up step happens now; False when it already happened (another
-    sweep, a retried task or a second beat got there first). Call inside the transaction
-    that does the step's work."""
-    try:
-        with transaction.atomic():
-            LedgerEntry.objects.create(
-                subject_type=subject_type,
-                subject_id=subject_id,
-                kind=kind,
-                step=step,
-                complaint_id=complaint_id,
-            )
-    except IntegrityError:
-        return False
-    return True
 
 
 # ---- notifications and their deliveries ----------------------------------------------------------
@@ -331,84 +278,6 @@ def _notification_delivery_send(*, delivery: Delivery) -> bool:
     )
     message.send(fail_silently=False)
     return True
-
-
-# ---- notifications from events (called by followup.hooks inside the writer's transaction) ----
-
-
-def notifications_for_event(*, event) -> None:
-    """Decide who must hear of this event: approvals go to those who may approve, decisions
-    to the owner, reassignment and escalation to the new owner, a critical complaint to the
-    store's supervisors. A pass-up goes to those whose limit covers the amount. Resolution
-    schedules the survey; closing or reopening ends it."""
-    complaint = event.complaint
-    action = event.action
-    actor = event.actor
-    base = {"reference": complaint.reference, "store": complaint.store.name}
-    url = complaint_path(complaint)
-    params = {**base, "actor": user_label(actor), "reason": event.text}
-
-    if event.kind == EventKind.CREATED and complaint.severity == Severity.CRITICAL:
-        notifications_send(
-            recipients=selectors.store_supervisors(store_id=complaint.store_id),
-            kind=NotificationKind.CRITICAL_LOGGED,
-            params=base,
-            complaint=complaint,
-            url=url,
-            exclude=actor,
-        )
-    elif (action == "propose" and event.to_status == Status.AWAITING_APPROVAL) or (
-        action == "pass_up"
-    ):
-        resolution = complaint.resolutions.filter(is_current=True).first()
-        if resolution is not None:
-            notifications_send(
-                recipients=selectors.resolution_approvers(
-                    complaint=complaint, resolution=resolution
-                ),
-                kind=NotificationKind.APPROVAL_REQUESTED,
-                params={**params, "amount": f"{resolution.amount} {resolution.currency}"},
-                complaint=complaint,
-                url=url,
-                exclude=actor,
-            )
-    elif action in {"approve", "reject"}:
-        notifications_send(
-            recipients=[complaint.owner],
-            kind=NotificationKind.APPROVED if action == "approve" else NotificationKind.REJECTED,
-            params=params,
-            complaint=complaint,
-            url=url,
-            exclude=actor,
-        )
-    elif action in {"reassign", "escalate"}:
-        notifications_send(
-            recipients=[complaint.owner],
-            kind=NotificationKind.ASSIGNED if action == "reassign" else NotificationKind.ESCALATED,
-            params=params,
-            complaint=complaint,
-            url=url,
-            exclude=actor,
-        )
-    elif action == "reopen":
-        notifications_send(
-            recipients=[complaint.owner],
-            kind=NotificationKind.REOPENED,
-            params=params,
-            complaint=complaint,
-            url=url,
-            exclude=actor,
-        )
-
-    from . import reminders, surveys
-
-    if event.kind == EventKind.TRANSITION and event.to_status == Status.RESOLVED:
-        surveys.survey_schedule(complaint=complaint)
-    elif event.kind == EventKind.TRANSITION and event.to_status == Status.CLOSED:
-        surveys.follow_up_end(complaint=complaint, reason="closed")
-    if action == "reopen":
-        surveys.follow_up_end(complaint=complaint, reason="reopened")
-        reminders.reminders_catch_up(complaint=complaint)
 
 
 # ---- the in-app list ---------------------------------------------------------------------------

@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from complaints.display import absolute_url
 from complaints.models import Complaint, EventKind, Status
 from complaints.services import (
     ComplaintActionError,
     TransitionRefused,
-    _lock,
     complaint_close,
+    complaint_lock,
     complaint_reopen,
     event_record,
 )
@@ -43,7 +44,7 @@ from .models import (
     SurveyInvitation,
     SurveyState,
 )
-from .services import absolute_url, complaint_path, deliveries_queue, notifications_send
+from .services import deliveries_queue, notifications_send
 from .sms import sms_send
 
 logger = logging.getLogger("followup.surveys")
@@ -365,7 +366,7 @@ def _outcome_record(
 
     The system's words are an English message id (placeholder: the score), translated by the
     timeline for each reader; the event's text is only the staff's note, as typed."""
-    locked = _lock(complaint_id=complaint.pk, actor=None)
+    locked = complaint_lock(complaint_id=complaint.pk, actor=None)
     event_record(
         complaint=locked,
         actor=actor,
@@ -402,7 +403,7 @@ def _outcome_record(
             "solved": ["t", "yes" if solved else "no"],
         },
         complaint=locked,
-        url=complaint_path(locked),
+        url=locked.get_absolute_url(),
     )
 
 
@@ -426,7 +427,7 @@ def callback_record(
         )
     with transaction.atomic():
         callback = Callback.objects.select_related("complaint").get(pk=callback_id)
-        complaint = _lock(complaint_id=callback.complaint_id, actor=actor)  # scoping: 404
+        complaint = complaint_lock(complaint_id=callback.complaint_id, actor=actor)  # scoping: 404
         callback = Callback.objects.select_for_update().get(pk=callback_id)
         if callback.done_at is not None:
             raise ComplaintActionError(_("This callback was already recorded."))

@@ -105,7 +105,7 @@ def notification_reopen_view(request, pk: int):
     messages.success(
         request, _("Complaint %(reference)s is reopened.") % {"reference": complaint.reference}
     )
-    return redirect(services.complaint_path(complaint))
+    return redirect(complaint)
 
 
 # ---- callbacks -----------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def callback_detail_view(request, pk: int):
             "customer": complaint.customer,
             "script": script,
             "form": form,
-            "complaint_url": services.complaint_path(complaint),
+            "complaint_url": complaint.get_absolute_url(),
         },
     )
 

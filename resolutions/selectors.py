@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from complaints.models import Category, Complaint, Status
-from complaints.selectors import complaints_visible_to
+from complaints.roles import HEAD_OFFICE, STORE_MANAGER, SUPERVISOR
+from complaints.selectors import complaints_visible_to, staff_in_roles
 
 from .authority import AuthorityTable, authority_table
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     ResolutionState,
     ResponseScript,
 )
+from .rules import APPROVE_PERMISSION, decidable_by, may_approve, may_decide
 
 # How far ahead "due soon" looks for commitments on the my-work page.
 COMMITMENT_DUE_SOON = timedelta(days=1)
@@ -45,7 +47,7 @@ def resolutions_awaiting_approval(*, user, base: QuerySet | None = None) -> Quer
     """Resolutions waiting for a decision in the user's stores that the user may decide: they
     hold the approve permission and did not propose it (four eyes). Oldest first."""
     base = Resolution.objects.all() if base is None else base
-    if not user.has_perm("complaints.approve_resolution"):
+    if not user.has_perm(APPROVE_PERMISSION):
         return base.none()
     passed_up_by_me = ApprovalDecision.objects.filter(
         resolution=OuterRef("pk"), decided_by=user, decision=Decision.PASS_UP
@@ -55,11 +57,11 @@ def resolutions_awaiting_approval(*, user, base: QuerySet | None = None) -> Quer
     waiting = complaints_visible_to(user).filter(status=Status.AWAITING_APPROVAL)
     return (
         base.filter(
+            decidable_by(user),
             complaint__in=waiting,
             is_current=True,
             state=ResolutionState.AWAITING_APPROVAL,
         )
-        .exclude(proposed_by=user)
         .select_related(
             "complaint",
             "complaint__store",
@@ -131,14 +133,11 @@ def complaint_panel_data(*, complaint: Complaint, user) -> PanelData:
         if (
             current.state == ResolutionState.AWAITING_APPROVAL
             and complaint.status == Status.AWAITING_APPROVAL
-            and user.has_perm("complaints.approve_resolution")
-            and current.proposed_by_id != user.pk
+            and may_decide(user=user, resolution=current)
         ):
             data.may_decide = True
-            data.may_approve = table.covers(
-                store_id=complaint.store_id,
-                resolution_type=current.type,
-                amount=current.amount,
+            data.may_approve = may_approve(
+                user=user, resolution=current, store_id=complaint.store_id, table=table
             )
             data.must_pass_up = not data.may_approve
             data.passed_up_by_me = any(
@@ -275,3 +274,20 @@ def agreement_resolution(*, complaint: Complaint) -> Resolution | None:
         .order_by("-is_current", "-proposed_at", "-id")
         .first()
     )
+
+
+def resolution_approvers(*, complaint: Complaint, resolution: Resolution) -> list:
+    """Who may approve this resolution (`rules.may_approve`): the store's supervisors and
+    managers, or head office when nobody in the store may."""
+
+    def approvers(users) -> list:
+        return [
+            user
+            for user in users
+            if may_approve(user=user, resolution=resolution, store_id=complaint.store_id)
+        ]
+
+    local = approvers(
+        staff_in_roles(store_id=complaint.store_id, roles=[SUPERVISOR, STORE_MANAGER])
+    )
+    return local or approvers(staff_in_roles(store_id=None, roles=[HEAD_OFFICE]))

@@ -22,9 +22,9 @@ from complaints.models import Complaint, EventKind, Status
 from complaints.services import (
     ComplaintActionError,
     TransitionRefused,
-    _check_version,
-    _lock,
     complaint_acknowledge,
+    complaint_lock,
+    complaint_version_check,
     event_record,
     transition_run,
 )
@@ -42,6 +42,7 @@ from .models import (
     ResolutionState,
     ResolutionType,
 )
+from .rules import APPROVE_PERMISSION, may_approve, may_decide
 
 # What has to happen after the customer accepts, by resolution type. The task text is stored
 # as the English message id and translated when shown (`{% translate task.description %}`).
@@ -181,8 +182,8 @@ def resolution_propose(
         )
 
     with transaction.atomic():
-        complaint = _lock(complaint_id=complaint_id, actor=actor)
-        _check_version(complaint, expected_version)
+        complaint = complaint_lock(complaint_id=complaint_id, actor=actor)
+        complaint_version_check(complaint, expected_version)
         if acknowledge_new and complaint.status == Status.NEW:
             complaint_acknowledge(
                 complaint_id=complaint_id,
@@ -303,14 +304,14 @@ def _resolution_to_decide(complaint: Complaint, *, actor, need_limit: bool) -> R
             _("Complaint %(reference)s has no resolution waiting for approval.")
             % {"reference": complaint.reference}
         )
-    if not actor.has_perm("complaints.approve_resolution"):
-        raise TransitionRefused(_("You may not approve or reject resolutions."))
-    if resolution.proposed_by_id == actor.pk:
+    if not may_decide(user=actor, resolution=resolution):
+        if not actor.has_perm(APPROVE_PERMISSION):
+            raise TransitionRefused(_("You may not approve or reject resolutions."))
         raise TransitionRefused(
             _("You proposed this resolution yourself: someone else must approve it.")
         )
-    if need_limit and not within_authority(
-        user=actor, store=complaint.store, resolution_type=resolution.type, amount=resolution.amount
+    if need_limit and not may_approve(
+        user=actor, resolution=resolution, store_id=complaint.store_id
     ):
         limit = authority_limit_for(
             user=actor, store=complaint.store, resolution_type=resolution.type
@@ -398,7 +399,7 @@ def _final_decision_run(
     already decided), run the transition, record the final decision and let `then` move the
     resolution on, all in one transaction."""
     with transaction.atomic():
-        complaint = _lock(complaint_id=complaint_id, actor=actor)
+        complaint = complaint_lock(complaint_id=complaint_id, actor=actor)
         resolution = _resolution_to_decide(complaint, actor=actor, need_limit=True)
 
         def after(complaint: Complaint) -> None:
@@ -426,8 +427,8 @@ def resolution_pass_up(
     that may grant it; the complaint stays awaiting approval and the pass-up is logged."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        complaint = _lock(complaint_id=complaint_id, actor=actor)
-        _check_version(complaint, expected_version)
+        complaint = complaint_lock(complaint_id=complaint_id, actor=actor)
+        complaint_version_check(complaint, expected_version)
         resolution = _resolution_to_decide(complaint, actor=actor, need_limit=False)
         if within_authority(
             user=actor,
@@ -543,7 +544,7 @@ def fulfilment_task_complete(*, task_id: int, actor, note: str = "") -> Fulfilme
     """Mark one fulfilment task done; the complaint is resolved when the last one is done."""
     with transaction.atomic():
         task = FulfilmentTask.objects.select_related("resolution").get(pk=task_id)
-        complaint = _lock(complaint_id=task.resolution.complaint_id, actor=actor)
+        complaint = complaint_lock(complaint_id=task.resolution.complaint_id, actor=actor)
         task = (
             FulfilmentTask.objects.select_for_update().select_related("resolution").get(pk=task_id)
         )
@@ -588,7 +589,7 @@ def commitment_add(*, complaint_id: int, actor, description: str, due_at: dateti
     if due_at is None or due_at <= timezone.now():
         raise ComplaintActionError(_("The promised time must be in the future."))
     with transaction.atomic():
-        complaint = _lock(complaint_id=complaint_id, actor=actor)
+        complaint = complaint_lock(complaint_id=complaint_id, actor=actor)
         if complaint.status == Status.CLOSED:
             raise TransitionRefused(
                 _("Complaint %(reference)s is closed: no new commitments.")
@@ -614,7 +615,7 @@ def commitment_keep(*, commitment_id: int, actor) -> Commitment:
         complaint_id = Commitment.objects.values_list("complaint_id", flat=True).get(
             pk=commitment_id
         )
-        complaint = _lock(complaint_id=complaint_id, actor=actor)
+        complaint = complaint_lock(complaint_id=complaint_id, actor=actor)
         commitment = Commitment.objects.select_for_update().get(pk=commitment_id)
         if not actor.has_perm("resolutions.keep_commitment"):
             raise TransitionRefused(_("You may not mark commitments kept."))

@@ -194,7 +194,7 @@ def test_references_stay_unique_and_consecutive_under_concurrent_intake(frontdes
         thread.join(timeout=60)
 
     assert not errors
-    year = timezone.localtime(timezone.now(), services.store_tz(store)).year
+    year = timezone.localtime(timezone.now(), store.zone).year
     references = sorted(Complaint.objects.values_list("reference", flat=True))
     expected = [f"SH01-{year}-{n:06d}" for n in range(1, threads_count * per_thread + 1)]
     assert references == expected
