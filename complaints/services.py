@@ -275,9 +275,7 @@ def complaint_create(
     received_at = received_at or timezone.now()
     with transaction.atomic():
         complaint = Complaint(
-            reference=_next_reference(
-                store=store, year=received_at.astimezone(store.zone).year
-            ),
+            reference=_next_reference(store=store, year=received_at.astimezone(store.zone).year),
             store=store,
             customer=customer,
             channel=channel,
