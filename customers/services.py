@@ -16,6 +16,7 @@ from complaints.services import event_record, event_texts_redact
 
 from .models import Customer
 from .selectors import customer_match_for_intake, customers_visible_to
+from .signals import customer_erased
 
 ANONYMISED_NAME = "Anonymised customer"
 # What replaces the customer's own words on their complaints after erasure.
@@ -126,9 +127,6 @@ def customer_anonymise(*, actor, customer_id: int) -> Customer:
     text nor in data), and what staff typed is redacted of the customer's details."""
     if not actor.has_perm("customers.erase_customer"):
         raise PermissionDenied
-    from followup.models import Callback, Delivery, DeliveryStatus, SurveyInvitation
-    from resolutions.models import Resolution
-
     with transaction.atomic():
         customer = customers_visible_to(actor).select_for_update().get(pk=customer_id)
         if customer.anonymised_at:
@@ -148,17 +146,8 @@ def customer_anonymise(*, actor, customer_id: int) -> Customer:
         # A plain UPDATE: erasure is not a lifecycle change, so the version stays and nobody's
         # open form is refused because of it.
         complaints.update(account=ERASED_TEXT, desired_outcome="")
-        Resolution.objects.filter(complaint__in=complaints).update(
-            customer_request="", declined_reason=""
-        )
-        # Follow-up: the customer's survey comments and what they said on callbacks; messages
-        # not yet sent to them are cancelled and their address forgotten.
-        SurveyInvitation.objects.filter(complaint__in=complaints).update(comment="")
-        Callback.objects.filter(complaint__in=complaints).update(note="")
-        Delivery.objects.filter(survey__complaint__in=complaints).exclude(
-            status=DeliveryStatus.SENT
-        ).update(status=DeliveryStatus.CANCELLED)
-        Delivery.objects.filter(survey__complaint__in=complaints).update(address="")
+        # What other apps keep of the customer's (requests, comments, messages to them).
+        customer_erased.send(sender=Customer, customer=customer, complaints=complaints)
         attachments = list(Attachment.objects.filter(complaint__in=complaints))
         files = [attachment.file for attachment in attachments if attachment.file]
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()

@@ -9,6 +9,8 @@ class FollowupConfig(AppConfig):
     def ready(self) -> None:
         from complaints.models import ComplaintEvent
         from complaints.signals import complaint_event_recorded
+        from customers.models import Customer
+        from customers.signals import customer_erased
 
         from . import receivers
 
@@ -21,3 +23,6 @@ class FollowupConfig(AppConfig):
             complaint_event_recorded.connect(
                 receiver, sender=ComplaintEvent, dispatch_uid=f"followup.{receiver.__name__}"
             )
+        customer_erased.connect(
+            receivers.erase_follow_up, sender=Customer, dispatch_uid="followup.erase_follow_up"
+        )

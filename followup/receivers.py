@@ -1,4 +1,5 @@
-"""What follow-up does when a complaint's history grows: one receiver per concern.
+"""What follow-up does when a complaint's history grows (one receiver per concern), and
+when a customer is erased.
 
 The complaints app sends `complaints.signals.complaint_event_recorded` inside the writer's
 transaction for every event row it writes; these receivers (connected in
@@ -13,7 +14,7 @@ from complaints.models import ComplaintEvent, EventKind, Severity, Status
 from resolutions.selectors import resolution_approvers
 
 from . import reminders, selectors, surveys
-from .models import NotificationKind
+from .models import Callback, Delivery, DeliveryStatus, NotificationKind, SurveyInvitation
 from .services import notifications_send
 
 # What each transition tells the complaint's owner (the transitions' names, as logged).
@@ -89,3 +90,14 @@ def catch_up_reminders(sender, *, event: ComplaintEvent, **kwargs) -> None:
     """A reopened complaint's time limits run again: any reminder already due is sent now."""
     if event.action == "reopen":
         reminders.reminders_catch_up(complaint=event.complaint)
+
+
+def erase_follow_up(sender, *, complaints, **kwargs) -> None:
+    """Erasure: the customer's survey comments and what they said on callbacks are wiped;
+    messages not yet sent to them are cancelled, and every message forgets their address."""
+    SurveyInvitation.objects.filter(complaint__in=complaints).update(comment="")
+    Callback.objects.filter(complaint__in=complaints).update(note="")
+    Delivery.objects.filter(survey__complaint__in=complaints).exclude(
+        status=DeliveryStatus.SENT
+    ).update(status=DeliveryStatus.CANCELLED)
+    Delivery.objects.filter(survey__complaint__in=complaints).update(address="")
