@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db.models import F
 
 from .models import Delivery, DeliveryStatus, SurveyInvitation, SurveyState
+from .surveys import survey_link_expires_at
 
 # How satisfied the demo's customers are: mostly content, a few not (score, solved, weight).
 ANSWERS = [(5, True, 34), (4, True, 30), (3, True, 14), (3, False, 6), (2, False, 9), (1, False, 7)]
@@ -43,7 +44,7 @@ def load_demo(ctx) -> None:
         score, solved = rng.choice(scores)
         invitation.state = SurveyState.ANSWERED
         invitation.sent_at = sent_at
-        invitation.expires_at = sent_at + timedelta(days=14)
+        invitation.expires_at = survey_link_expires_at(sent_at=sent_at)
         invitation.answered_at = sent_at + timedelta(hours=rng.randint(1, 40))
         invitation.satisfaction = score
         invitation.solved = solved

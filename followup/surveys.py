@@ -56,6 +56,11 @@ class SurveyNotFound(Exception):
     """Unknown, used, cancelled or expired: the customer is told the same in every case."""
 
 
+def survey_link_expires_at(*, sent_at: datetime) -> datetime:
+    """A survey link works for `SURVEY_TOKEN_DAYS` (14 by default) after it is sent."""
+    return sent_at + timedelta(days=settings.SURVEY_TOKEN_DAYS)
+
+
 def is_satisfied(*, satisfaction: int | None, solved: bool | None) -> bool:
     """Satisfied means a score of 3 or more and the problem solved."""
     return satisfaction is not None and satisfaction >= 3 and solved is True
@@ -190,7 +195,7 @@ def survey_delivery_send(*, delivery: Delivery) -> bool:
     invitation.token_hash = selectors.token_hash(token)
     invitation.state = SurveyState.SENT
     invitation.sent_at = now
-    invitation.expires_at = now + timedelta(days=settings.SURVEY_TOKEN_DAYS)
+    invitation.expires_at = survey_link_expires_at(sent_at=now)
     invitation.callback_due_at = now + timedelta(days=settings.SURVEY_CALLBACK_AFTER_DAYS)
     invitation.save(
         update_fields=["token_hash", "state", "sent_at", "expires_at", "callback_due_at"]
