@@ -156,8 +156,7 @@ def customer_anonymise(*, actor, customer_id: int) -> Customer:
             # Notes and calls staff typed may name the customer: the log keeps the entry, with
             # the customer's details blacked out (the one sanctioned edit of the log).
             event_texts_redact(
-                complaint_ids=complaints.values_list("pk", flat=True),
-                redact=lambda text: pattern.sub(ERASED_MARK, text),
+                customer_id=customer.pk, redact=lambda text: pattern.sub(ERASED_MARK, text)
             )
         for complaint in complaints.select_related("store"):
             event_record(

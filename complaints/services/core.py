@@ -3,7 +3,7 @@ check, the event row (which sends `complaint_event_recorded`), and running one t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
@@ -115,24 +115,30 @@ def complaint_save(complaint: Complaint) -> None:
     complaint.refresh_from_db(fields=["version"])
 
 
-def event_texts_redact(*, complaint_ids: Iterable[int], redact: Callable[[str], str]) -> int:
-    """Erasure's one sanctioned edit of the append-only log: rewrite event texts (nothing else)
-    of these complaints. On PostgreSQL the trigger allows it only inside this transaction."""
-    changed = 0
+def event_texts_redact(*, customer_id: int, redact: Callable[[str], str]) -> int:
+    """Erasure's one sanctioned edit of the append-only log: rewrite the event texts (nothing
+    else) of an anonymised customer's complaints. On PostgreSQL only the database function
+    `complaints_event_texts_erase` may do it (migration 0008), and only for such a customer."""
+    events = ComplaintEvent.objects.filter(complaint__customer_id=customer_id).exclude(text="")
+    redacted = {}
+    for pk, text in events.values_list("pk", "text"):
+        new_text = redact(text)
+        if new_text != text:
+            redacted[pk] = new_text
+    if not redacted:
+        return 0
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL onestop.erasure = 'on'")
-        events = ComplaintEvent.objects.filter(complaint_id__in=list(complaint_ids)).exclude(
-            text=""
-        )
-        for pk, text in events.values_list("pk", "text"):
-            redacted = redact(text)
-            if redacted != text:
-                # Past the queryset's own refusal on purpose: this is the redaction path.
-                QuerySet.update(ComplaintEvent.objects.filter(pk=pk), text=redacted)
-                changed += 1
-    return changed
+                cursor.execute(
+                    "SELECT complaints_event_texts_erase(%s, %s, %s)",
+                    [customer_id, list(redacted), list(redacted.values())],
+                )
+                return cursor.fetchone()[0]
+        for pk, new_text in redacted.items():
+            # Past the queryset's own refusal on purpose: this is the redaction path.
+            QuerySet.update(ComplaintEvent.objects.filter(pk=pk), text=new_text)
+    return len(redacted)
 
 
 def transition_run(
