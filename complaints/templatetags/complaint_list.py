@@ -1,6 +1,6 @@
 """The complaint list's rendering, kept cheap: the page shows 21 filters and 50 rows on every
 request, and rendering them through crispy's and Django's per-field templates took longer than
-the page's queries (see the report of issue 5)."""
+the page's queries (measured by `make bench`: the list page)."""
 
 from __future__ import annotations
 

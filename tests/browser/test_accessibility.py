@@ -1,4 +1,4 @@
-"""Accessibility (issue 6 §9): axe-core finds no serious or critical violation on the main
+"""Accessibility: axe-core finds no serious or critical violation on the main
 pages, every form field has a label, and the app can be used with the keyboard alone."""
 
 from __future__ import annotations

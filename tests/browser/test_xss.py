@@ -1,4 +1,4 @@
-"""In a real browser (issue 6 §2 and §4): with hostile text stored in every field, no script
+"""In a real browser: with hostile text stored in every field, no script
 runs and no dialog opens on any main page, for any role; and no page, ours or the admin's,
 trips the Content Security Policy (a violation means inline script or style somewhere)."""
 

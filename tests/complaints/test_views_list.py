@@ -320,7 +320,7 @@ def test_sorting(client, frontdesk, world):
     assert statuses[0] == "new" and statuses[-1] == "closed"
 
 
-# ---- at a million complaints (issue 5): same rows, cheaper ------------------------------------
+# ---- at a million complaints: same rows, cheaper ------------------------------------
 
 
 @pytest.fixture

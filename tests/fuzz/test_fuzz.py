@@ -1,4 +1,4 @@
-"""Fuzzing (issue 6 §6): Hypothesis throws arbitrary input at intake, the complaint actions,
+"""Fuzzing: Hypothesis throws arbitrary input at intake, the complaint actions,
 the list filters and the survey form. Never a server error; never half-saved data: an
 invalid submission changes no row, a valid one changes exactly what it should.
 

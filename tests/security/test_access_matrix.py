@@ -1,4 +1,4 @@
-"""The access matrix (issue 6 §3): every URL pattern of the project (admin included) × every
+"""The access matrix: every URL pattern of the project (admin included) × every
 role × an object of another store → 404, and pages about no one object never show another
 store's data, whatever the query string says. A URL pattern this file cannot fill fails the
 test: add it to urlmap.py and it is covered from then on."""

@@ -1,4 +1,4 @@
-"""The event log is append-only (issue 6 §7): at the database on PostgreSQL, in the ORM
+"""The event log is append-only: at the database on PostgreSQL, in the ORM
 everywhere, and the admin offers no way to change or delete an event."""
 
 import pytest

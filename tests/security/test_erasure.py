@@ -1,4 +1,4 @@
-"""Erasure on request (issue 6 §7): anonymising a customer leaves none of their personal data
+"""Erasure on request: anonymising a customer leaves none of their personal data
 in the database, and every figure of the weekly report unchanged.
 
 The event log is append-only (a PostgreSQL trigger refuses UPDATE and DELETE) with one

@@ -1,4 +1,4 @@
-"""Headers (issue 6 §2): the Content Security Policy, the production HTTPS settings, and
+"""Headers: the Content Security Policy, the production HTTPS settings, and
 `Cache-Control: no-store` on every page a signed-in user sees."""
 
 import json

@@ -1,4 +1,4 @@
-"""Hostile text (issue 6 §4): a corpus of XSS payloads stored in every free-text field —
+"""Hostile text: a corpus of XSS payloads stored in every free-text field —
 customer name, address and handling notes, the account, desired outcome, product, notes and
 calls, root cause, reasons, resolution description and request, commitments, file names,
 survey comment, callback note, category names, response scripts — and every page, e-mail and

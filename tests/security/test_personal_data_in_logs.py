@@ -1,4 +1,4 @@
-"""Personal data is masked in logs and error reports (issue 6 §7)."""
+"""Personal data is masked in logs and error reports."""
 
 import io
 import logging

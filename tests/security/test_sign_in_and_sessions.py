@@ -1,4 +1,4 @@
-"""Sign-in and sessions (issue 6 §1): lockout on the app and admin logins, password rules,
+"""Sign-in and sessions: lockout on the app and admin logins, password rules,
 idle and absolute timeouts, logout and deactivation end sessions, a new key at sign-in."""
 
 import time

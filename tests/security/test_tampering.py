@@ -1,4 +1,4 @@
-"""Tampering (issue 6 §3): fields a role may not change — store, status, amount, owner,
+"""Tampering: fields a role may not change — store, status, amount, owner,
 reference, version — cannot be changed by adding them to a form's POST, at intake, in the
 complaint's actions, in the customer and resolution forms, or in the admin."""
 

@@ -1,4 +1,4 @@
-"""Uploads (issue 6 §5): the type is what the bytes are, not the name or the browser's claim;
+"""Uploads: the type is what the bytes are, not the name or the browser's claim;
 size and count are limited; hostile names are made safe; HTML and SVG are refused; downloads
 are attachments with `nosniff` and a sandboxing CSP."""
 
